@@ -1,0 +1,11 @@
+DROP TABLE team_settings;
+DROP TABLE citations;
+DROP TABLE articles;
+DROP TABLE closure_log;
+DROP TABLE messages;
+DROP TABLE conversations;
+DROP TABLE customers;
+DROP TABLE server_secrets;
+DROP TABLE sign_in_failures;
+DROP TABLE sessions;
+DROP TABLE users;

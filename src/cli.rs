@@ -1,0 +1,165 @@
+//! The command line: `serve`, `migrate`, `user add|list`, `demo`.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ENVIRONMENT_HELP};
+use crate::domain::{hash_password, Email, Password, PersonName, Role};
+use crate::models::user::{NewUser, User};
+use crate::startup::{prepare_database, Application};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hearken",
+    version,
+    about = "Hearken: self-hosted customer-support chat with a knowledge-base bot",
+    after_help = ENVIRONMENT_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply pending migrations, then serve the web app on HEARKEN_ADDR (the default command)
+    Serve {
+        /// Fill an empty database with demo data first and print the demo sign-ins
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit
+    Migrate,
+    /// Manage team members
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Fill the database with a realistic, deterministic demo (skipped if it already has data)
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a team member; the password is read from standard input (one line)
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// agent, lead or admin
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List team members
+    List,
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    value
+        .parse()
+        .map_err(|_| "the role must be agent, lead or admin".to_owned())
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => {
+            prepare_database(&config)?;
+            println!("{} is up to date.", config.database.describe());
+            Ok(())
+        }
+        Command::User { action } => match action {
+            UserCommand::Add { email, name, role } => add_user(&config, &email, &name, role),
+            UserCommand::List => list_users(&config),
+        },
+        Command::Demo => {
+            let pool = prepare_database(&config)?;
+            let mut conn = pool.get()?;
+            report_demo(crate::demo::load(&mut conn)?);
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    if demo {
+        let pool = prepare_database(&config)?;
+        let mut conn = pool.get()?;
+        report_demo(crate::demo::load(&mut conn)?);
+    }
+    actix_web::rt::System::new().block_on(async move {
+        let addr = config.addr.clone();
+        let database = config.database.describe();
+        let app = Application::build(config).await?;
+        tracing::info!(%database, "Hearken is listening on http://{addr}");
+        println!("Hearken is listening on http://{addr} (database: {database})");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn report_demo(outcome: crate::demo::DemoOutcome) {
+    match outcome {
+        crate::demo::DemoOutcome::Loaded(summary) => println!(
+            "Demo data loaded: {} team members, {} articles, {} conversations, {} messages.",
+            summary.users, summary.articles, summary.conversations, summary.messages
+        ),
+        crate::demo::DemoOutcome::Skipped => {
+            println!("Demo data not loaded: the database already has conversations.")
+        }
+    }
+    println!("Demo sign-ins (password for all: {}):", crate::demo::DEMO_PASSWORD);
+    for (name, email, role) in crate::demo::DEMO_TEAM {
+        println!("  {:<10} {:<28} {}", role.label(), email, name);
+    }
+}
+
+fn add_user(config: &Config, email: &str, name: &str, role: Role) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for {email} (at least {} characters): ", Password::MIN_CHARS);
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+    let hash = hash_password(&password)?;
+    let pool = prepare_database(config)?;
+    let mut conn = pool.get()?;
+    match User::create(&mut conn, &NewUser::new(&name, &email, &hash, role)) {
+        Ok(user) => {
+            println!("Added {} <{}> as {}.", user.name, user.email, role.label());
+            Ok(())
+        }
+        Err(e) if crate::models::user::is_duplicate_email(&e) => {
+            anyhow::bail!("a team member with the email {email} already exists")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn list_users(config: &Config) -> anyhow::Result<()> {
+    let pool = prepare_database(config)?;
+    let mut conn = pool.get()?;
+    let users = User::list(&mut conn)?;
+    if users.is_empty() {
+        println!("No team members yet. Add one with: hearken user add --email E --name N --role admin");
+    }
+    for user in users {
+        println!(
+            "{:<5} {:<10} {:<12} {:<30} {}",
+            user.id,
+            user.role.as_str(),
+            if user.active { "active" } else { "deactivated" },
+            user.email,
+            user.name
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! Database access: one connection type over PostgreSQL and SQLite, the pool, migrations, and the
+//! few pieces of SQL that must differ between the two backends.
+
+pub mod migrations;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+
+use crate::error::AppError;
+
+/// The connection used everywhere: queries are written once and run on either backend.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Where the data lives, decided from the URL scheme alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseLocation {
+    /// `postgres://` or `postgresql://` means PostgreSQL; `sqlite://path`, `file:path` or a bare
+    /// path means an SQLite file.
+    pub fn parse(url: &str) -> Self {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return DatabaseLocation::Postgres(url.to_owned());
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .or_else(|| url.strip_prefix("file:"))
+            .unwrap_or(url);
+        DatabaseLocation::Sqlite(PathBuf::from(path))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseLocation::Postgres(_) => "PostgreSQL",
+            DatabaseLocation::Sqlite(_) => "SQLite",
+        }
+    }
+
+    /// A description safe to print: no password.
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseLocation::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    format!("PostgreSQL at {parsed}")
+                }
+                Err(_) => "PostgreSQL".to_owned(),
+            },
+            DatabaseLocation::Sqlite(path) => format!("SQLite file {}", path.display()),
+        }
+    }
+}
+
+/// An r2d2 manager that opens the right kind of connection straight away, so a wrong URL or a
+/// server that is down is reported with its real error rather than a pool timeout.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    location: DatabaseLocation,
+}
+
+impl Manager {
+    pub fn new(location: DatabaseLocation) -> Self {
+        Manager { location }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.location {
+            DatabaseLocation::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseLocation::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = diesel::SqliteConnection::establish(&path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers work while one writer commits; the busy timeout makes
+                // concurrent writers wait instead of failing; foreign keys are off by default.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// Opens one connection first (so its real error is reported at once), then builds the pool.
+pub fn connect_pool(location: &DatabaseLocation, max_size: u32) -> anyhow::Result<Pool> {
+    if let DatabaseLocation::Sqlite(path) = location {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::anyhow!("cannot create the data folder {}: {e}", dir.display())
+            })?;
+        }
+    }
+    let manager = Manager::new(location.clone());
+    let first = manager
+        .connect()
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", location.describe()))?;
+    drop(first);
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .build_unchecked(manager);
+    Ok(pool)
+}
+
+/// Runs blocking database work on the blocking thread pool, with a connection from the pool.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+/// Answers whether the database is reachable right now (used by `/healthz`).
+pub fn ping(pool: &Pool) -> Result<(), AppError> {
+    let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Hearken: a self-hosted customer-support chat.
+
+pub mod cli;
+pub mod config;
+pub mod csrf;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod routes;
+pub mod session;
+pub mod startup;

@@ -1,0 +1,44 @@
+//! Knowledge-base articles the bot answers from.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::articles;
+use crate::db::AnyConnection;
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = articles)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct Article {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+    pub published: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = articles)]
+pub struct NewArticle<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub body: &'a str,
+    pub published: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Article {
+    pub fn create(conn: &mut AnyConnection, new: &NewArticle<'_>) -> QueryResult<Article> {
+        diesel::insert_into(articles::table)
+            .values(new)
+            .returning(articles::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+        articles::table.count().get_result(conn)
+    }
+}

@@ -1,0 +1,17 @@
+//! One file per table: the row, its insert and update forms, and its queries.
+
+pub mod article;
+pub mod closure;
+pub mod conversation;
+pub mod customer;
+pub mod message;
+pub mod server_secret;
+pub mod session;
+pub mod sign_in_failure;
+pub mod team_settings;
+pub mod user;
+
+/// The current time as stored: UTC without a zone.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

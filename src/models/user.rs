@@ -1,0 +1,91 @@
+//! Team members.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::users;
+use crate::db::AnyConnection;
+use crate::domain::{Email, PersonName, Role};
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl<'a> NewUser<'a> {
+    pub fn new(name: &'a PersonName, email: &'a Email, password_hash: &'a str, role: Role) -> Self {
+        let now = super::now();
+        NewUser {
+            name: name.as_str(),
+            email: email.as_str(),
+            password_hash,
+            role: role.as_str(),
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+impl User {
+    pub fn create(conn: &mut AnyConnection, new: &NewUser<'_>) -> QueryResult<User> {
+        diesel::insert_into(users::table)
+            .values(new)
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<User>> {
+        users::table.find(id).first(conn).optional()
+    }
+
+    pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::email.eq(email.as_str()))
+            .first(conn)
+            .optional()
+    }
+
+    pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+        users::table.count().get_result(conn)
+    }
+
+    pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
+        users::table
+            .order((users::active.desc(), users::name.asc(), users::id.asc()))
+            .load(conn)
+    }
+}
+
+/// Whether an insert failed because the email address is taken.
+pub fn is_duplicate_email(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )
+    )
+}

@@ -1,0 +1,146 @@
+//! `GET /sign-in` shows the form; `POST /sign-in` checks the password and starts a session.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::csrf::CsrfForm;
+use crate::db::{self, Pool};
+use crate::domain::{verify_against_dummy, verify_password, Email};
+use crate::error::AppError;
+use crate::models::sign_in_failure::SignInFailure;
+use crate::models::user::User;
+use crate::routes::{render_with_status, see_other, Chrome};
+use crate::session::{safe_next, CurrentUser, WebSession};
+
+#[derive(Template)]
+#[template(path = "auth/sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+pub async fn form(
+    req: HttpRequest,
+    query: web::Query<SignInQuery>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    if !super::has_members(&pool).await? {
+        return Ok(see_other("/setup"));
+    }
+    let next = safe_next(query.next.as_deref());
+    if CurrentUser::load(&req).await?.is_some() {
+        return Ok(see_other(&next));
+    }
+    let page = SignInPage {
+        chrome: Chrome::new(&req, "Sign in", None, ""),
+        email: String::new(),
+        next,
+        error: None,
+        notice: query.signed_out.as_ref().map(|_| "You have signed out."),
+    };
+    render_with_status(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// What happened to a sign-in attempt.
+enum Attempt {
+    Accepted(i64),
+    Refused,
+    Paused { minutes: i64 },
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    CsrfForm(form): CsrfForm<SignInForm>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(Some(&form.next));
+    let refuse = |status: StatusCode, message: String| {
+        render_with_status(
+            status,
+            &SignInPage {
+                chrome: Chrome::new(&req, "Sign in", None, ""),
+                email: form.email.clone(),
+                next: next.clone(),
+                error: Some(message),
+                notice: None,
+            },
+        )
+    };
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(reason) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned()),
+    };
+    if form.password.is_empty() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your password.".to_owned(),
+        );
+    }
+    let password = form.password.clone();
+    let attempt = db::run(&pool, move |conn| {
+        if let Some(until) = SignInFailure::paused_until(conn, email.as_str())? {
+            let minutes = ((until - crate::models::now()).num_seconds() + 59) / 60;
+            return Ok(Attempt::Paused {
+                minutes: minutes.max(1),
+            });
+        }
+        let user = User::find_by_email(conn, &email)?;
+        let accepted = match &user {
+            Some(user) => verify_password(&user.password_hash, &password) && user.active,
+            None => {
+                verify_against_dummy(&password);
+                false
+            }
+        };
+        match user {
+            Some(user) if accepted => {
+                SignInFailure::clear(conn, email.as_str())?;
+                Ok(Attempt::Accepted(user.id))
+            }
+            _ => {
+                SignInFailure::record(conn, email.as_str())?;
+                Ok(Attempt::Refused)
+            }
+        }
+    })
+    .await?;
+    match attempt {
+        Attempt::Accepted(user_id) => {
+            super::begin_session(&pool, &WebSession::from_request(&req), user_id).await?;
+            Ok(see_other(&next))
+        }
+        Attempt::Refused => refuse(
+            StatusCode::UNAUTHORIZED,
+            "That email and password do not match an active account.".to_owned(),
+        ),
+        Attempt::Paused { minutes } => refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed sign-ins for this address. Try again in {minutes} minute{}, \
+                 or ask an admin to reset your password.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        ),
+    }
+}

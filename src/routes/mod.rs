@@ -1,0 +1,72 @@
+//! HTTP handlers, one folder per area and one file per action.
+
+pub mod assets;
+pub mod auth;
+pub mod health;
+pub mod home;
+pub mod team;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::session::{CurrentUser, WebSession};
+
+/// What every page's layout needs: title, who is signed in, the CSRF token, a flash message.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Which navigation entry is highlighted.
+    pub active: &'static str,
+}
+
+impl Chrome {
+    pub fn new(
+        req: &HttpRequest,
+        title: impl Into<String>,
+        user: Option<&CurrentUser>,
+        active: &'static str,
+    ) -> Chrome {
+        let session = WebSession::from_request(req);
+        Chrome {
+            title: title.into(),
+            user: user.cloned(),
+            csrf: session.csrf_token(),
+            flash: session.take_flash(),
+            active,
+        }
+    }
+
+    /// Whether the signed-in member may see a navigation entry for `role`.
+    pub fn may(&self, role: &str) -> bool {
+        match (&self.user, role.parse::<crate::domain::Role>()) {
+            (Some(user), Ok(required)) => user.may(required),
+            _ => false,
+        }
+    }
+}
+
+/// Renders a page with status 200.
+pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render_with_status(StatusCode::OK, page)
+}
+
+/// Renders a page with a given status (422 for a rejected form, 401, 429 ...).
+pub fn render_with_status(
+    status: StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// The redirect after a successful POST.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}

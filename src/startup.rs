@@ -1,0 +1,153 @@
+//! Builds the application: database ready, session key known, routes and middleware in one place.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_session::config::PersistentSession;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::{web, App, HttpServer};
+use sha2::{Digest, Sha512};
+
+use crate::config::Config;
+use crate::db::{self, Pool};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::models::server_secret::ServerSecret;
+use crate::routes::{assets, auth, health, home, team};
+use crate::session::require_role;
+
+/// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens and migrates the database, then binds `config.addr`.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let setup_config = config.clone();
+        let (pool, key) = web::block(move || -> anyhow::Result<(Pool, Key)> {
+            let pool = prepare_database(&setup_config)?;
+            let key = session_key(&setup_config, &pool)?;
+            Ok((pool, key))
+        })
+        .await??;
+        let listener = TcpListener::bind(&config.addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, pool, key, &config)?;
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub fn prepare_database(config: &Config) -> anyhow::Result<Pool> {
+    let pool = db::connect_pool(&config.database, config.pool_size)?;
+    let mut conn = pool.get()?;
+    let applied = db::migrations::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied database migrations");
+    }
+    Ok(pool)
+}
+
+/// The cookie key: derived from HEARKEN_SECRET_KEY, or generated once and kept in the database.
+fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
+    let secret = match &config.secret_key {
+        Some(secret) => secret.clone(),
+        None => {
+            let mut conn = pool.get()?;
+            ServerSecret::get_or_create(&mut conn, "session_key", || {
+                format!("{}{}", crate::session::random_token(), crate::session::random_token())
+            })?
+        }
+    };
+    Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+}
+
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let response = next.call(req).await?;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    Ok(response)
+}
+
+fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
+    let pool = web::Data::new(pool);
+    let cookie_secure = config.cookie_secure;
+    let mut server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("hearken_session".to_owned())
+            .cookie_secure(cookie_secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .session_lifecycle(PersistentSession::default().session_ttl(
+                actix_web::cookie::time::Duration::days(crate::models::session::SESSION_DAYS),
+            ))
+            .build();
+        App::new()
+            .wrap(from_fn(log_request))
+            .wrap(sessions)
+            .wrap(security_headers())
+            .app_data(pool.clone())
+            .app_data(web::PayloadConfig::new(64 * 1024))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                AppError::BadRequest(format!("The address has a bad parameter: {error}.")).into()
+            }))
+            .route("/healthz", web::get().to(health::check))
+            .route("/static/{name}", web::get().to(assets::serve))
+            .route("/sign-in", web::get().to(auth::sign_in::form))
+            .route("/sign-in", web::post().to(auth::sign_in::submit))
+            .route("/sign-out", web::post().to(auth::sign_out::submit))
+            .route("/setup", web::get().to(auth::setup::form))
+            .route("/setup", web::post().to(auth::setup::submit))
+            .route("/", web::get().to(home::show::show))
+            .service(
+                web::scope("/team")
+                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
+                    .route("", web::get().to(team::list::list)),
+            )
+            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+    })
+    .listen(listener)?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

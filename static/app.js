@@ -1,0 +1,2 @@
+// Hearken's small amount of JavaScript. Every action also works without it.
+"use strict";
