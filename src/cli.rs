@@ -112,7 +112,10 @@ fn report_demo(outcome: crate::demo::DemoOutcome) {
             println!("Demo data not loaded: the database already has conversations.")
         }
     }
-    println!("Demo sign-ins (password for all: {}):", crate::demo::DEMO_PASSWORD);
+    println!(
+        "Demo sign-ins (password for all: {}):",
+        crate::demo::DEMO_PASSWORD
+    );
     for (name, email, role) in crate::demo::DEMO_TEAM {
         println!("  {:<10} {:<28} {}", role.label(), email, name);
     }
@@ -123,12 +126,16 @@ fn add_user(config: &Config, email: &str, name: &str, role: Role) -> anyhow::Res
     let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("Password for {email} (at least {} characters): ", Password::MIN_CHARS);
+        eprint!(
+            "Password for {email} (at least {} characters): ",
+            Password::MIN_CHARS
+        );
         std::io::stderr().flush()?;
     }
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
-    let password = Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+    let password =
+        Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
     let hash = hash_password(&password)?;
     let pool = prepare_database(config)?;
     let mut conn = pool.get()?;
@@ -149,7 +156,9 @@ fn list_users(config: &Config) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let users = User::list(&mut conn)?;
     if users.is_empty() {
-        println!("No team members yet. Add one with: hearken user add --email E --name N --role admin");
+        println!(
+            "No team members yet. Add one with: hearken user add --email E --name N --role admin"
+        );
     }
     for user in users {
         println!(

@@ -43,7 +43,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
             let submitted: TokenOnly = serde_urlencoded::from_bytes(&body)
                 .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
-            let expected = WebSession::from_request(&req).0.get::<String>("csrf").ok().flatten();
+            let expected = WebSession::from_request(&req)
+                .0
+                .get::<String>("csrf")
+                .ok()
+                .flatten();
             match expected {
                 Some(expected) if same_token(&expected, &submitted.csrf_token) => {}
                 _ => return Err(AppError::Csrf),

@@ -5,7 +5,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 
 use crate::db::AnyConnection;
-use crate::domain::{hash_password, Author, ConversationState, Email, Outcome, Password, PersonName, Role, SystemEvent};
+use crate::domain::{
+    hash_password, Author, ConversationState, Email, Outcome, Password, PersonName, Role,
+    SystemEvent,
+};
 use crate::models::article::{Article, NewArticle};
 use crate::models::closure::{Closure, NewClosure};
 use crate::models::conversation::{Conversation, NewConversation};
@@ -32,26 +35,121 @@ const DAYS: i64 = 90;
 /// Articles: title, slug, body, question a customer asks, and how often conversations citing it
 /// end unresolved (per cent) so that the reports have something to find.
 const ARTICLES: [(&str, &str, &str, u64); 20] = [
-    ("Reset your password", "reset-password", "How do I reset my password?", 8),
+    (
+        "Reset your password",
+        "reset-password",
+        "How do I reset my password?",
+        8,
+    ),
     ("Track your order", "track-order", "Where is my order?", 10),
-    ("Change the delivery address", "change-delivery-address", "Can I change the address for my delivery?", 25),
-    ("Return an item", "return-item", "How do I send something back?", 15),
-    ("When will I get my refund?", "refund-timing", "My refund hasn't arrived yet.", 45),
-    ("Payment methods we accept", "payment-methods", "Can I pay with PayPal?", 5),
-    ("Download an invoice", "download-invoice", "I need an invoice for my company.", 12),
-    ("Cancel an order", "cancel-order", "I want to cancel my order.", 30),
-    ("Countries we ship to", "shipping-countries", "Do you ship to Norway?", 10),
-    ("Shipping costs and times", "shipping-costs", "How much is shipping?", 8),
-    ("Make a warranty claim", "warranty-claim", "My bike light stopped working after two months.", 60),
-    ("Find your size", "size-guide", "Which frame size do I need?", 20),
-    ("Gift cards", "gift-cards", "Can I use two gift cards at once?", 15),
-    ("Delete your account", "delete-account", "Please delete my account.", 20),
-    ("Two-step sign-in", "two-step-sign-in", "I lost the phone with my sign-in codes.", 40),
-    ("Damaged delivery", "damaged-delivery", "My parcel arrived damaged.", 55),
-    ("Exchange an item", "exchange-item", "Can I swap this for another colour?", 25),
-    ("Student discount", "student-discount", "Do you have a student discount?", 10),
-    ("Unsubscribe from emails", "unsubscribe", "How do I stop your newsletters?", 5),
-    ("Contact and opening hours", "opening-hours", "When is your support open?", 5),
+    (
+        "Change the delivery address",
+        "change-delivery-address",
+        "Can I change the address for my delivery?",
+        25,
+    ),
+    (
+        "Return an item",
+        "return-item",
+        "How do I send something back?",
+        15,
+    ),
+    (
+        "When will I get my refund?",
+        "refund-timing",
+        "My refund hasn't arrived yet.",
+        45,
+    ),
+    (
+        "Payment methods we accept",
+        "payment-methods",
+        "Can I pay with PayPal?",
+        5,
+    ),
+    (
+        "Download an invoice",
+        "download-invoice",
+        "I need an invoice for my company.",
+        12,
+    ),
+    (
+        "Cancel an order",
+        "cancel-order",
+        "I want to cancel my order.",
+        30,
+    ),
+    (
+        "Countries we ship to",
+        "shipping-countries",
+        "Do you ship to Norway?",
+        10,
+    ),
+    (
+        "Shipping costs and times",
+        "shipping-costs",
+        "How much is shipping?",
+        8,
+    ),
+    (
+        "Make a warranty claim",
+        "warranty-claim",
+        "My bike light stopped working after two months.",
+        60,
+    ),
+    (
+        "Find your size",
+        "size-guide",
+        "Which frame size do I need?",
+        20,
+    ),
+    (
+        "Gift cards",
+        "gift-cards",
+        "Can I use two gift cards at once?",
+        15,
+    ),
+    (
+        "Delete your account",
+        "delete-account",
+        "Please delete my account.",
+        20,
+    ),
+    (
+        "Two-step sign-in",
+        "two-step-sign-in",
+        "I lost the phone with my sign-in codes.",
+        40,
+    ),
+    (
+        "Damaged delivery",
+        "damaged-delivery",
+        "My parcel arrived damaged.",
+        55,
+    ),
+    (
+        "Exchange an item",
+        "exchange-item",
+        "Can I swap this for another colour?",
+        25,
+    ),
+    (
+        "Student discount",
+        "student-discount",
+        "Do you have a student discount?",
+        10,
+    ),
+    (
+        "Unsubscribe from emails",
+        "unsubscribe",
+        "How do I stop your newsletters?",
+        5,
+    ),
+    (
+        "Contact and opening hours",
+        "opening-hours",
+        "When is your support open?",
+        5,
+    ),
 ];
 
 const FIRST_NAMES: [&str; 16] = [
@@ -59,8 +157,18 @@ const FIRST_NAMES: [&str; 16] = [
     "Ines", "Daniel", "Aisha", "Kai", "Olivia",
 ];
 const LAST_NAMES: [&str; 12] = [
-    "Meyer", "Rossi", "Kowalski", "Haddad", "Nguyen", "Silva", "Johansson", "Dubois", "Kim",
-    "Okoro", "Garcia", "Novak",
+    "Meyer",
+    "Rossi",
+    "Kowalski",
+    "Haddad",
+    "Nguyen",
+    "Silva",
+    "Johansson",
+    "Dubois",
+    "Kim",
+    "Okoro",
+    "Garcia",
+    "Novak",
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -109,7 +217,8 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
         return Ok(DemoOutcome::Skipped);
     }
     // Hashing is deliberately slow; the demo members share one password, so hash it once.
-    let password_hash = hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)?;
+    let password_hash =
+        hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)?;
     let now = crate::models::now();
     let result = conn.transaction(|conn| -> anyhow::Result<DemoOutcome> {
         // The marker makes a concurrent second load fail instead of duplicating everything.
@@ -251,7 +360,11 @@ impl Story {
             &NewCustomer {
                 name: (!anonymous).then_some(name.as_str()),
                 email: (!anonymous).then_some(email.as_str()),
-                notes: if dice.percent(15) { "Returning customer; prefers email follow-ups." } else { "" },
+                notes: if dice.percent(15) {
+                    "Returning customer; prefers email follow-ups."
+                } else {
+                    ""
+                },
                 created_at: start,
             },
         )?;
@@ -345,7 +458,11 @@ impl Story {
         replaced: Option<Outcome>,
         reason: Option<&str>,
     ) -> anyhow::Result<NaiveDateTime> {
-        let event = if actor.is_some() { SystemEvent::Closed } else { SystemEvent::AutoClosed };
+        let event = if actor.is_some() {
+            SystemEvent::Closed
+        } else {
+            SystemEvent::AutoClosed
+        };
         let at = if actor.is_some() {
             self.note(conn, dice, event, actor, Some(outcome), 10)?
         } else {
@@ -401,13 +518,35 @@ impl Story {
         let mut closed_by = None;
         let mut closed_at = None;
 
-        let escalates = !matches!(self.plot, Plot::BotOpen | Plot::BotAutoClosed | Plot::BotClosedByAgent);
+        let escalates = !matches!(
+            self.plot,
+            Plot::BotOpen | Plot::BotAutoClosed | Plot::BotClosedByAgent
+        );
         if escalates {
             let at = if dice.percent(60) {
-                self.say(conn, dice, Author::Customer, None, "That doesn't answer it. Can I talk to a person?")?;
-                self.note(conn, dice, SystemEvent::CustomerRequestedHuman, None, None, 1)?
+                self.say(
+                    conn,
+                    dice,
+                    Author::Customer,
+                    None,
+                    "That doesn't answer it. Can I talk to a person?",
+                )?;
+                self.note(
+                    conn,
+                    dice,
+                    SystemEvent::CustomerRequestedHuman,
+                    None,
+                    None,
+                    1,
+                )?
             } else {
-                self.say(conn, dice, Author::Customer, None, "I already tried that and it still doesn't work.")?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Customer,
+                    None,
+                    "I already tried that and it still doesn't work.",
+                )?;
                 self.note(conn, dice, SystemEvent::BotEscalated, None, None, 1)?
             };
             state = ConversationState::Waiting;
@@ -417,72 +556,174 @@ impl Story {
         match self.plot {
             Plot::BotOpen => {}
             Plot::BotAutoClosed => {
-                self.say(conn, dice, Author::Customer, None, "Perfect, that's what I needed. Thanks!")?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Customer,
+                    None,
+                    "Perfect, that's what I needed. Thanks!",
+                )?;
                 let at = self.close(conn, dice, None, Outcome::Resolved, None, None)?;
-                (state, outcome, closed_at) = (ConversationState::Closed, Some(Outcome::Resolved), Some(at));
+                (state, outcome, closed_at) =
+                    (ConversationState::Closed, Some(Outcome::Resolved), Some(at));
                 transitions += 1;
             }
             Plot::BotClosedByAgent => {
-                self.say(conn, dice, Author::Customer, None, "Hm, not quite what I asked.")?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Customer,
+                    None,
+                    "Hm, not quite what I asked.",
+                )?;
                 self.clock += Duration::hours(2 + dice.below(20) as i64);
-                let at = self.close(conn, dice, Some(agent), Outcome::Unresolved, None, Some("Customer left; the article did not cover the question"))?;
-                (state, outcome, closed_by, closed_at) = (ConversationState::Closed, Some(Outcome::Unresolved), Some(agent.id), Some(at));
+                let at = self.close(
+                    conn,
+                    dice,
+                    Some(agent),
+                    Outcome::Unresolved,
+                    None,
+                    Some("Customer left; the article did not cover the question"),
+                )?;
+                (state, outcome, closed_by, closed_at) = (
+                    ConversationState::Closed,
+                    Some(Outcome::Unresolved),
+                    Some(agent.id),
+                    Some(at),
+                );
                 transitions += 1;
             }
             Plot::WaitingNow => {}
             _ => {
                 let wait = if dice.percent(15) { 25 } else { 8 };
                 self.note(conn, dice, SystemEvent::Joined, Some(agent), None, wait)?;
-                (state, assignee, waiting_since, agent_involved) = (ConversationState::Agent, Some(agent.id), None, true);
+                (state, assignee, waiting_since, agent_involved) =
+                    (ConversationState::Agent, Some(agent.id), None, true);
                 transitions += 1;
-                let greeting = format!("Hi {}, I'm {} from the support team. Let me look into this.", self.customer_name, agent.name.split(' ').next().unwrap_or("the team"));
+                let greeting = format!(
+                    "Hi {}, I'm {} from the support team. Let me look into this.",
+                    self.customer_name,
+                    agent.name.split(' ').next().unwrap_or("the team")
+                );
                 self.say(conn, dice, Author::Agent, Some(agent), &greeting)?;
-                self.say(conn, dice, Author::Customer, None, "Thank you! Order number is in my last email.")?;
-                self.say(conn, dice, Author::Agent, Some(agent), "Found it. I'm checking with the warehouse now.")?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Customer,
+                    None,
+                    "Thank you! Order number is in my last email.",
+                )?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Agent,
+                    Some(agent),
+                    "Found it. I'm checking with the warehouse now.",
+                )?;
             }
         }
         match self.plot {
             Plot::HandedBack => {
-                self.say(conn, dice, Author::Agent, Some(agent), "All sorted on our side. The assistant can help with anything else.")?;
+                self.say(
+                    conn,
+                    dice,
+                    Author::Agent,
+                    Some(agent),
+                    "All sorted on our side. The assistant can help with anything else.",
+                )?;
                 self.note(conn, dice, SystemEvent::Left, Some(agent), None, 2)?;
                 (state, assignee) = (ConversationState::Bot, None);
                 transitions += 1;
             }
             Plot::ClosedByAgent | Plot::OutcomeChanged | Plot::Reopened => {
-                let first = if dice.percent(unresolved_percent) { Outcome::Unresolved } else { Outcome::Resolved };
-                if first == Outcome::Resolved {
-                    self.say(conn, dice, Author::Customer, None, "Great, thanks for your help!")?;
+                let first = if dice.percent(unresolved_percent) {
+                    Outcome::Unresolved
                 } else {
-                    self.say(conn, dice, Author::Customer, None, "OK, I'll wait for your email then.")?;
+                    Outcome::Resolved
+                };
+                if first == Outcome::Resolved {
+                    self.say(
+                        conn,
+                        dice,
+                        Author::Customer,
+                        None,
+                        "Great, thanks for your help!",
+                    )?;
+                } else {
+                    self.say(
+                        conn,
+                        dice,
+                        Author::Customer,
+                        None,
+                        "OK, I'll wait for your email then.",
+                    )?;
                 }
-                let reason = (first == Outcome::Unresolved && dice.percent(50)).then_some("Needs follow-up by email");
+                let reason = (first == Outcome::Unresolved && dice.percent(50))
+                    .then_some("Needs follow-up by email");
                 let mut at = self.close(conn, dice, Some(agent), first, None, reason)?;
-                (state, assignee, outcome, closed_by, closed_at) = (ConversationState::Closed, None, Some(first), Some(agent.id), Some(at));
+                (state, assignee, outcome, closed_by, closed_at) = (
+                    ConversationState::Closed,
+                    None,
+                    Some(first),
+                    Some(agent.id),
+                    Some(at),
+                );
                 transitions += 1;
                 if self.plot == Plot::OutcomeChanged {
                     let changed = first.other();
                     self.clock += Duration::hours(1 + dice.below(30) as i64);
-                    at = self.close(conn, dice, Some(lead), changed, Some(first), Some("Reviewed in the weekly check"))?;
+                    at = self.close(
+                        conn,
+                        dice,
+                        Some(lead),
+                        changed,
+                        Some(first),
+                        Some("Reviewed in the weekly check"),
+                    )?;
                     (outcome, closed_by, closed_at) = (Some(changed), Some(lead.id), Some(at));
                     transitions += 1;
                 }
                 if self.plot == Plot::Reopened {
                     self.clock += Duration::hours(2 + dice.below(20) as i64);
                     self.note(conn, dice, SystemEvent::Reopened, Some(admin), None, 5)?;
-                    (state, outcome, closed_by, closed_at) = (ConversationState::Bot, None, None, None);
+                    (state, outcome, closed_by, closed_at) =
+                        (ConversationState::Bot, None, None, None);
                     transitions += 1;
                     if dice.percent(60) {
-                        self.say(conn, dice, Author::Customer, None, "Following up on this: it happened again.")?;
+                        self.say(
+                            conn,
+                            dice,
+                            Author::Customer,
+                            None,
+                            "Following up on this: it happened again.",
+                        )?;
                         self.note(conn, dice, SystemEvent::Joined, Some(lead), None, 10)?;
-                        let at = self.close(conn, dice, Some(lead), Outcome::Resolved, None, None)?;
-                        (state, outcome, closed_by, closed_at, assignee) = (ConversationState::Closed, Some(Outcome::Resolved), Some(lead.id), Some(at), None);
+                        let at =
+                            self.close(conn, dice, Some(lead), Outcome::Resolved, None, None)?;
+                        (state, outcome, closed_by, closed_at, assignee) = (
+                            ConversationState::Closed,
+                            Some(Outcome::Resolved),
+                            Some(lead.id),
+                            Some(at),
+                            None,
+                        );
                         transitions += 2;
                     }
                 }
             }
             _ => {}
         }
-        self.finish(conn, state, assignee, outcome, closed_by, closed_at, waiting_since, agent_involved, 1 + transitions)
+        self.finish(
+            conn,
+            state,
+            assignee,
+            outcome,
+            closed_by,
+            closed_at,
+            waiting_since,
+            agent_involved,
+            1 + transitions,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]

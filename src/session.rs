@@ -102,9 +102,11 @@ impl CurrentUser {
                     .get_ref()
                     .clone();
                 let hash = token_hash(&token);
-                db::run(&pool, move |conn| Ok(StoredSession::find_user(conn, &hash)?))
-                    .await?
-                    .map(|(_, user)| CurrentUser::from(user))
+                db::run(&pool, move |conn| {
+                    Ok(StoredSession::find_user(conn, &hash)?)
+                })
+                .await?
+                .map(|(_, user)| CurrentUser::from(user))
             }
         };
         req.extensions_mut().insert(found.clone());

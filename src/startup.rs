@@ -48,6 +48,11 @@ impl Application {
         self.port
     }
 
+    /// A handle to stop the server (tests stop theirs when they finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
@@ -71,7 +76,11 @@ fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
         None => {
             let mut conn = pool.get()?;
             ServerSecret::get_or_create(&mut conn, "session_key", || {
-                format!("{}{}", crate::session::random_token(), crate::session::random_token())
+                format!(
+                    "{}{}",
+                    crate::session::random_token(),
+                    crate::session::random_token()
+                )
             })?
         }
     };
@@ -143,7 +152,9 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
                     .route("", web::get().to(team::list::list)),
             )
-            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+            }))
     })
     .listen(listener)?;
     if let Some(workers) = config.workers {

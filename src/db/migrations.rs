@@ -10,7 +10,7 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// An arbitrary constant: every Hearken instance takes the same advisory lock, so two instances
 /// starting together against one PostgreSQL never migrate at the same time.
-const MIGRATION_LOCK: i64 = 0x4845_4152_4b45_4e;
+const MIGRATION_LOCK: i64 = 0x0048_4541_524b_454e;
 
 /// Applies every pending migration; returns the versions applied now.
 pub fn run_pending(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {

@@ -94,25 +94,6 @@ impl fmt::Debug for Password {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn email_is_normalised_and_checked() {
-        assert_eq!(Email::parse("  Maya@Example.COM ").unwrap().as_str(), "maya@example.com");
-        assert!(Email::parse("maya").is_err());
-        assert!(Email::parse("a@b@c").is_err());
-        assert!(Email::parse("").is_err());
-    }
-
-    #[test]
-    fn passwords_have_a_minimum_length() {
-        assert!(Password::parse("short").is_err());
-        assert!(Password::parse("long enough pass").is_ok());
-    }
-}
-
 /// Hashes a password with Argon2id and a random salt (PHC string format).
 pub fn hash_password(password: &Password) -> anyhow::Result<String> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
@@ -142,4 +123,26 @@ pub fn verify_against_dummy(candidate: &str) {
         hash_password(&Password("dummy password for timing".into())).unwrap_or_default()
     });
     let _ = verify_password(hash, candidate);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Maya@Example.COM ").unwrap().as_str(),
+            "maya@example.com"
+        );
+        assert!(Email::parse("maya").is_err());
+        assert!(Email::parse("a@b@c").is_err());
+        assert!(Email::parse("").is_err());
+    }
+
+    #[test]
+    fn passwords_have_a_minimum_length() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("long enough pass").is_ok());
+    }
 }

@@ -5,7 +5,9 @@ pub mod credentials;
 pub mod role;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};
-pub use credentials::{hash_password, verify_against_dummy, verify_password, Email, Password, PersonName};
+pub use credentials::{
+    hash_password, verify_against_dummy, verify_password, Email, Password, PersonName,
+};
 pub use role::Role;
 
 /// A stored text value that is not one of an enumeration's known values.

@@ -55,8 +55,9 @@ pub struct Overview {
 impl Overview {
     /// Resolved share in whole percent, or None when nothing closed.
     pub fn resolved_percent(&self) -> Option<i64> {
-        (self.closed_recently > 0)
-            .then(|| (self.resolved_recently * 100 + self.closed_recently / 2) / self.closed_recently)
+        (self.closed_recently > 0).then(|| {
+            (self.resolved_recently * 100 + self.closed_recently / 2) / self.closed_recently
+        })
     }
 }
 

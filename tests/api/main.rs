@@ -1,1 +1,12 @@
+//! One test binary for the whole web app, run against SQLite and (when configured) PostgreSQL.
 
+mod helpers;
+
+mod cli;
+mod database;
+mod health;
+mod pages;
+mod roles;
+mod sessions;
+mod setup;
+mod sign_in;

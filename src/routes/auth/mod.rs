@@ -10,7 +10,11 @@ use crate::models::session::Session;
 use crate::session::{random_token, token_hash, WebSession};
 
 /// Stores a new server-side session for `user_id` and puts its token in a renewed cookie.
-async fn begin_session(pool: &Pool, web_session: &WebSession, user_id: i64) -> Result<(), AppError> {
+async fn begin_session(
+    pool: &Pool,
+    web_session: &WebSession,
+    user_id: i64,
+) -> Result<(), AppError> {
     let token = random_token();
     let hash = token_hash(&token);
     db::run(pool, move |conn| {

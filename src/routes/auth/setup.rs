@@ -62,11 +62,15 @@ pub async fn submit(
     let name = PersonName::parse(&form.name);
     let email = Email::parse(&form.email);
     let password = Password::parse(&form.password);
-    let mut errors: Vec<&'static str> = [name.as_ref().err(), email.as_ref().err(), password.as_ref().err()]
-        .into_iter()
-        .flatten()
-        .copied()
-        .collect();
+    let mut errors: Vec<&'static str> = [
+        name.as_ref().err(),
+        email.as_ref().err(),
+        password.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect();
     if form.password != form.password_again {
         errors.push("The two passwords are not the same.");
     }

@@ -1,0 +1,174 @@
+use diesel::prelude::*;
+use hearken::db::schema::{conversations, messages, users};
+
+use crate::helpers::{location, spawn_app, Backend, PASSWORD};
+use crate::on_both_backends;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn user_add_creates_a_member_who_can_sign_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let added = app.hearken(
+        &[
+            "user",
+            "add",
+            "--email",
+            "Priya@Example.com",
+            "--name",
+            "Priya Shah",
+            "--role",
+            "lead",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("Added Priya Shah <priya@example.com> as Team lead."));
+    let response = app.sign_in("priya@example.com", PASSWORD).await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(
+        app.get("/team").await.status().as_u16(),
+        200,
+        "a lead sees the team"
+    );
+    let listed = app.hearken(&["user", "list"], "");
+    assert!(text(&listed.stdout).contains("priya@example.com"));
+}
+
+async fn user_add_refuses_bad_input(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.hearken(
+        &[
+            "user",
+            "add",
+            "--email",
+            "priya@example.com",
+            "--name",
+            "Priya",
+            "--role",
+            "agent",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+
+    let duplicate = app.hearken(
+        &[
+            "user",
+            "add",
+            "--email",
+            "PRIYA@example.com",
+            "--name",
+            "Other",
+            "--role",
+            "agent",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    let short_password = app.hearken(
+        &[
+            "user",
+            "add",
+            "--email",
+            "tom@example.com",
+            "--name",
+            "Tom",
+            "--role",
+            "agent",
+        ],
+        "short\n",
+    );
+    let bad_role = app.hearken(
+        &[
+            "user",
+            "add",
+            "--email",
+            "tom@example.com",
+            "--name",
+            "Tom",
+            "--role",
+            "owner",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+
+    assert!(!duplicate.status.success());
+    assert!(text(&duplicate.stderr).contains("already exists"));
+    assert!(!short_password.status.success());
+    assert!(text(&short_password.stderr).contains("at least 10 characters"));
+    assert!(!bad_role.status.success());
+    assert!(text(&bad_role.stderr).contains("agent, lead or admin"));
+    let count: i64 = users::table.count().get_result(&mut app.db()).unwrap();
+    assert_eq!(count, 1);
+}
+
+async fn demo_data_loads_once_and_its_admin_can_sign_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let first = app.hearken(&["demo"], "");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let counts = |app: &crate::helpers::TestApp| {
+        let mut conn = app.db();
+        (
+            users::table.count().get_result::<i64>(&mut conn).unwrap(),
+            conversations::table
+                .count()
+                .get_result::<i64>(&mut conn)
+                .unwrap(),
+            messages::table
+                .count()
+                .get_result::<i64>(&mut conn)
+                .unwrap(),
+        )
+    };
+    let after_first = counts(&app);
+    let second = app.hearken(&["demo"], "");
+
+    assert!(second.status.success());
+    assert!(text(&second.stdout).contains("Demo data not loaded"));
+    assert_eq!(counts(&app), after_first);
+    assert_eq!(after_first.0, 5);
+    assert!(after_first.1 >= 200, "a few hundred conversations");
+    // Every state of the lifecycle is there.
+    for state in ["bot", "waiting", "agent", "closed"] {
+        let n: i64 = conversations::table
+            .filter(conversations::state.eq(state))
+            .count()
+            .get_result(&mut app.db())
+            .unwrap();
+        assert!(n > 0, "no {state} conversations");
+    }
+    let response = app
+        .sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
+        .await;
+    assert_eq!(location(&response), "/");
+}
+
+on_both_backends!(
+    user_add_creates_a_member_who_can_sign_in,
+    user_add_refuses_bad_input,
+    demo_data_loads_once_and_its_admin_can_sign_in,
+);
+
+#[test]
+fn help_documents_every_command_and_variable() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = text(&output.stdout);
+    for expected in [
+        "serve",
+        "migrate",
+        "user",
+        "demo",
+        "DATABASE_URL",
+        "HEARKEN_ADDR",
+        "HEARKEN_SECRET_KEY",
+        "HEARKEN_COOKIE_SECURE",
+    ] {
+        assert!(help.contains(expected), "--help lacks {expected}");
+    }
+}

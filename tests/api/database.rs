@@ -1,0 +1,125 @@
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::helpers::{spawn_app, Backend};
+use crate::on_both_backends;
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut hearken::db::AnyConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
+}
+
+fn migration_folders(backend: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(format!("migrations/{backend}"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn both_backends_have_the_same_migration_folders() {
+    let postgres = migration_folders("postgres");
+    assert!(!postgres.is_empty());
+    assert_eq!(postgres, migration_folders("sqlite"));
+}
+
+async fn migrations_build_the_whole_schema_from_empty(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut conn = app.db();
+
+    let applied = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM __diesel_schema_migrations",
+    );
+    assert_eq!(applied as usize, migration_folders("postgres").len());
+    for table in [
+        "users",
+        "sessions",
+        "sign_in_failures",
+        "server_secrets",
+        "customers",
+        "conversations",
+        "messages",
+        "closure_log",
+        "articles",
+        "citations",
+    ] {
+        assert_eq!(
+            count(&mut conn, &format!("SELECT COUNT(*) AS n FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    // Team settings start as one row with the documented defaults.
+    let settings = hearken::models::team_settings::TeamSettings::get(&mut conn).unwrap();
+    assert_eq!(settings.wait_time_minutes, 15);
+    assert!(settings.human_support_enabled);
+    assert_eq!(settings.time_zone, "UTC");
+}
+
+async fn the_schema_refuses_impossible_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut conn = app.db();
+    diesel::sql_query(
+        "INSERT INTO customers (id, notes, created_at) VALUES (1, '', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn)
+    .unwrap();
+
+    let unknown_state = diesel::sql_query(
+        "INSERT INTO conversations (customer_id, state, last_activity_at, created_at) \
+         VALUES (1, 'archived', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn);
+    let closed_without_outcome = diesel::sql_query(
+        "INSERT INTO conversations (customer_id, state, closed_at, last_activity_at, created_at) \
+         VALUES (1, 'closed', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn);
+    let unknown_role = diesel::sql_query(
+        "INSERT INTO users (name, email, password_hash, role, created_at, updated_at) \
+         VALUES ('X', 'x@example.com', 'h', 'owner', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn);
+
+    assert!(unknown_state.is_err());
+    assert!(closed_without_outcome.is_err());
+    assert!(unknown_role.is_err());
+    assert_eq!(
+        count(&mut conn, "SELECT COUNT(*) AS n FROM conversations"),
+        0
+    );
+}
+
+async fn emails_are_unique_whatever_their_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut conn = app.db();
+    app.add_member(
+        "Maya",
+        "maya@example.com",
+        hearken::domain::Role::Agent,
+        crate::helpers::PASSWORD,
+    );
+
+    // Stored lower-case by the app; the index still refuses a mixed-case copy written by hand.
+    let duplicate = diesel::sql_query(
+        "INSERT INTO users (name, email, password_hash, role, created_at, updated_at) \
+         VALUES ('Maya 2', 'maya@example.com', 'h', 'agent', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+    )
+    .execute(&mut conn);
+
+    assert!(duplicate.is_err());
+}
+
+on_both_backends!(
+    migrations_build_the_whole_schema_from_empty,
+    the_schema_refuses_impossible_rows,
+    emails_are_unique_whatever_their_case,
+);

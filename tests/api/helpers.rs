@@ -1,0 +1,302 @@
+//! `spawn_app()`: a real Hearken on a free port with its own database, SQLite or PostgreSQL,
+//! and an HTTP client with a cookie store.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Once;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use hearken::config::Config;
+use hearken::db::{AnyConnection, DatabaseLocation, Manager};
+use hearken::domain::{hash_password, Email, Password, PersonName, Role};
+use hearken::models::user::{NewUser, User};
+use hearken::startup::Application;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server URL tests create their PostgreSQL databases on, if any.
+pub fn postgres_admin_url() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    if url.is_none() {
+        if std::env::var("HEARKEN_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+            panic!("HEARKEN_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
+        }
+        static WARN: Once = Once::new();
+        WARN.call_once(|| {
+            // Written straight to the terminal: the test harness would swallow eprintln!.
+            let _ = std::io::stderr().write_all(
+                b"\n\n*** PostgreSQL SKIPPED: TEST_DATABASE_URL is not set, so every test ran on \
+                  SQLite only. ***\n*** Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+                  to run them on PostgreSQL too. ***\n\n",
+            );
+        });
+    }
+    url
+}
+
+/// Runs an async test body on each backend: SQLite always, PostgreSQL when configured.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if $crate::helpers::postgres_admin_url().is_some() {
+                        super::$name($crate::helpers::Backend::Postgres).await
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// Removes the test's database when the test ends.
+enum DatabaseGuard {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        match self {
+            DatabaseGuard::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            DatabaseGuard::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ = conn
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// The DATABASE_URL of this test's database (also handed to the `hearken` binary).
+    pub database_url: String,
+    pub client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+    guard: Option<DatabaseGuard>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the database goes after the server.
+        drop(self.handle.stop(false));
+        self.guard.take();
+    }
+}
+
+fn unique_name() -> String {
+    use rand::RngCore;
+    format!("hearken_test_{:016x}", rand::thread_rng().next_u64())
+}
+
+/// A fresh, empty database for one test.
+fn create_database(backend: Backend) -> (String, DatabaseGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(unique_name());
+            std::fs::create_dir_all(&dir).expect("create test folder");
+            let path = dir.join("hearken.db");
+            (
+                path.to_string_lossy().into_owned(),
+                DatabaseGuard::Sqlite(dir),
+            )
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url().expect("TEST_DATABASE_URL");
+            let name = unique_name();
+            let mut conn =
+                PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .expect("create test database");
+            let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+            url.set_path(&name);
+            (url.to_string(), DatabaseGuard::Postgres { admin_url, name })
+        }
+    }
+}
+
+pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
+    Config {
+        database: DatabaseLocation::parse(database_url),
+        addr: "127.0.0.1:0".to_owned(),
+        secret_key,
+        cookie_secure: false,
+        workers: Some(1),
+        pool_size: 4,
+    }
+}
+
+/// A client without a cookie store: cookies are sent by hand, as someone replaying them would.
+pub fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build HTTP client")
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build HTTP client")
+}
+
+/// Starts Hearken against `database_url` and returns its address and stop handle.
+pub async fn start_server(config: Config) -> (String, actix_web::dev::ServerHandle) {
+    let app = Application::build(config).await.expect("build application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    (address, handle)
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (database_url, guard) = create_database(backend);
+    let secret = Some(format!("test-secret-{}-{}", unique_name(), unique_name()));
+    let (address, handle) = start_server(test_config(&database_url, secret)).await;
+    TestApp {
+        address,
+        database_url,
+        client: new_client(),
+        handle,
+        guard: Some(guard),
+    }
+}
+
+/// The value of the first `csrf_token` field in a page.
+pub fn csrf_token_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF token") + marker.len();
+    let end = html[start..].find('"').expect("token ends") + start;
+    html[start..end].to_owned()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// Posts a form as a browser would, with the CSRF token from the page at `form_page`.
+    pub async fn submit(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = csrf_token_in(&self.get_html(form_page).await);
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        body.extend_from_slice(fields);
+        self.post_raw(action, &body).await
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(action))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn sign_out(&self) -> reqwest::Response {
+        self.submit("/", "/sign-out", &[]).await
+    }
+
+    /// A direct connection to this test's database, for arranging and checking data.
+    pub fn db(&self) -> AnyConnection {
+        use diesel::r2d2::ManageConnection;
+        Manager::new(DatabaseLocation::parse(&self.database_url))
+            .connect()
+            .expect("connect to test database")
+    }
+
+    /// Adds a team member straight into the database.
+    pub fn add_member(&self, name: &str, email: &str, role: Role, password: &str) -> User {
+        let name = PersonName::parse(name).unwrap();
+        let email = Email::parse(email).unwrap();
+        let hash = hash_password(&Password::parse(password).unwrap()).unwrap();
+        User::create(&mut self.db(), &NewUser::new(&name, &email, &hash, role)).expect("add member")
+    }
+
+    /// Adds a member with `role` and signs this app's client in as them.
+    pub async fn signed_in_as(&self, role: Role) -> User {
+        let email = format!("{}@example.com", role.as_str());
+        let user = self.add_member(&format!("Test {}", role.label()), &email, role, PASSWORD);
+        let response = self.sign_in(&email, PASSWORD).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "sign-in as {role:?} failed"
+        );
+        user
+    }
+
+    /// Runs the `hearken` binary against this test's database.
+    pub fn hearken(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hearken"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run hearken");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("hearken finished")
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
