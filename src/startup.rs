@@ -18,7 +18,7 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
-use crate::routes::{assets, auth, health, home, team};
+use crate::routes::{assets, auth, conversations, health, kb, live, team};
 use crate::session::require_role;
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
@@ -146,7 +146,21 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .route("/sign-out", web::post().to(auth::sign_out::submit))
             .route("/setup", web::get().to(auth::setup::form))
             .route("/setup", web::post().to(auth::setup::submit))
-            .route("/", web::get().to(home::show::show))
+            .route("/", web::get().to(live::show::show))
+            .route("/live/board", web::get().to(live::board::part))
+            .route("/conversations", web::get().to(conversations::list::list))
+            .route("/conversations/{id}", web::get().to(conversations::show::show))
+            .route("/conversations/{id}/take-over", web::post().to(conversations::act::take_over))
+            .route("/conversations/{id}/hand-back", web::post().to(conversations::act::hand_back))
+            .route("/conversations/{id}/close", web::get().to(conversations::close::form))
+            .route("/conversations/{id}/close", web::post().to(conversations::close::submit))
+            .route("/conversations/{id}/messages", web::post().to(conversations::reply::submit))
+            .service(
+                web::resource("/conversations/{id}/reopen")
+                    .wrap(from_fn(|req, next| require_role(Role::Admin, req, next)))
+                    .route(web::post().to(conversations::act::reopen)),
+            )
+            .route("/kb/{slug}", web::get().to(kb::show::show))
             .service(
                 web::scope("/team")
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))

@@ -1,2 +1,96 @@
-// Hearken's small amount of JavaScript. Every action also works without it.
+// Hearken's small amount of JavaScript. Every action also works without it:
+// - "Close conversation" opens a native <dialog> instead of the close page;
+// - Enter sends a reply, Shift+Enter adds a line;
+// - Live support refreshes its columns every few seconds and keeps wait times counting.
 "use strict";
+
+function waitingText(sinceMs) {
+  const minutes = Math.max(0, Math.floor((Date.now() - sinceMs) / 60000));
+  if (minutes === 0) return "Waiting for less than a minute";
+  return minutes === 1 ? "Waiting for 1 minute" : "Waiting for " + minutes + " minutes";
+}
+
+function tickWaitingTimes(root) {
+  root.querySelectorAll("time[data-since]").forEach((el) => {
+    const since = Number(el.dataset.since);
+    if (since) el.textContent = waitingText(since);
+  });
+}
+
+function setUpDialogs() {
+  document.querySelectorAll("[data-open-dialog]").forEach((opener) => {
+    const dialog = document.getElementById(opener.dataset.openDialog);
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    opener.addEventListener("click", (event) => {
+      event.preventDefault();
+      dialog.showModal();
+      const first = dialog.querySelector("input[type=radio]:checked, input[type=radio]");
+      if (first) first.focus();
+    });
+    dialog.querySelectorAll("[data-dialog-cancel]").forEach((cancel) => {
+      cancel.addEventListener("click", (event) => {
+        event.preventDefault();
+        dialog.close();
+      });
+    });
+  });
+  // A second click on Confirm while the first is on its way is ignored here; the server's
+  // version check catches what gets through anyway.
+  document.addEventListener("submit", (event) => {
+    event.target.querySelectorAll("button[type=submit]").forEach((b) => {
+      setTimeout(() => { b.disabled = true; }, 0);
+    });
+  });
+}
+
+function setUpEnterToSend() {
+  document.querySelectorAll("textarea[data-enter-sends]").forEach((area) => {
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        if (area.value.trim() !== "") area.form.requestSubmit();
+      }
+    });
+  });
+}
+
+function setUpLiveBoard() {
+  const board = document.querySelector("[data-live-board]");
+  if (!board) return;
+  const url = board.dataset.liveBoard;
+  let busy = false;
+  async function refresh() {
+    if (busy || document.hidden) return;
+    busy = true;
+    try {
+      const response = await fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
+      if (response.redirected || response.status === 401 || response.status === 303) {
+        window.location.reload();
+        return;
+      }
+      if (response.ok) {
+        board.innerHTML = await response.text();
+        const waiting = board.querySelector("[data-count=waiting]");
+        const mine = board.querySelector("[data-count=mine]");
+        const waitingTile = document.getElementById("waiting-now");
+        const mineTile = document.getElementById("my-conversations");
+        if (waiting && waitingTile) waitingTile.textContent = waiting.textContent;
+        if (mine && mineTile) mineTile.textContent = mine.textContent;
+      }
+    } catch (_) {
+      // Offline for a moment: the next tick tries again.
+    } finally {
+      busy = false;
+    }
+  }
+  setInterval(refresh, 3000);
+  document.addEventListener("visibilitychange", refresh);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpDialogs();
+  setUpEnterToSend();
+  setUpLiveBoard();
+  tickWaitingTimes(document);
+  setInterval(() => tickWaitingTimes(document), 10000);
+});

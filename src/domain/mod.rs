@@ -2,7 +2,9 @@
 
 pub mod conversation;
 pub mod credentials;
+pub mod lifecycle;
 pub mod role;
+pub mod time;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};
 pub use credentials::{

@@ -42,3 +42,12 @@ impl Article {
         articles::table.count().get_result(conn)
     }
 }
+
+impl Article {
+    pub fn find_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Article>> {
+        articles::table
+            .filter(articles::slug.eq(slug))
+            .first(conn)
+            .optional()
+    }
+}

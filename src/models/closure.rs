@@ -42,3 +42,19 @@ impl Closure {
         closure_log::table.count().get_result(conn)
     }
 }
+
+impl Closure {
+    /// Every closing of a conversation, oldest first, with the name of who closed it.
+    pub fn history(
+        conn: &mut AnyConnection,
+        conversation_id: i64,
+    ) -> QueryResult<Vec<(Closure, Option<String>)>> {
+        use crate::db::schema::users;
+        closure_log::table
+            .left_join(users::table.on(users::id.nullable().eq(closure_log::actor_user_id)))
+            .filter(closure_log::conversation_id.eq(conversation_id))
+            .order(closure_log::id.asc())
+            .select((Closure::as_select(), users::name.nullable()))
+            .load(conn)
+    }
+}

@@ -144,3 +144,336 @@ impl Conversation {
         Ok(())
     }
 }
+
+/// The columns a lifecycle transition writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = conversations)]
+struct TransitionChangeset {
+    state: &'static str,
+    assignee_id: Option<Option<i64>>,
+    outcome: Option<Option<&'static str>>,
+    closed_by_id: Option<Option<i64>>,
+    closed_at: Option<Option<NaiveDateTime>>,
+    waiting_since: Option<Option<NaiveDateTime>>,
+    agent_involved: Option<bool>,
+    last_activity_at: NaiveDateTime,
+    version: i64,
+}
+
+/// A waiting or assigned conversation as Live support shows it.
+#[derive(Clone, Debug)]
+pub struct BoardCard {
+    pub conversation: Conversation,
+    pub customer: crate::models::customer::Customer,
+    pub last_message: Option<String>,
+}
+
+/// Which conversations the Conversations page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateFilter {
+    Active,
+    Waiting,
+    Agent,
+    Bot,
+    Closed,
+}
+
+impl StateFilter {
+    pub const ALL: [StateFilter; 5] = [
+        StateFilter::Active,
+        StateFilter::Waiting,
+        StateFilter::Agent,
+        StateFilter::Bot,
+        StateFilter::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateFilter::Active => "active",
+            StateFilter::Waiting => "waiting",
+            StateFilter::Agent => "agent",
+            StateFilter::Bot => "bot",
+            StateFilter::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StateFilter::Active => "Active",
+            StateFilter::Waiting => "Waiting",
+            StateFilter::Agent => "With an agent",
+            StateFilter::Bot => "With the bot",
+            StateFilter::Closed => "Closed",
+        }
+    }
+}
+
+/// Every filter of the Conversations page, already validated.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationFilter {
+    pub state: Option<StateFilter>,
+    pub outcome: Option<Outcome>,
+    /// Conversations this member holds or closed.
+    pub agent_id: Option<i64>,
+    /// Last activity at or after (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Last activity before (UTC).
+    pub until: Option<NaiveDateTime>,
+    /// Lower-case text to find in the customer's name or email, or in any message.
+    pub text: Option<String>,
+}
+
+/// A position in the list: the last row of the previous page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub last_activity_at: NaiveDateTime,
+    pub id: i64,
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+type Search<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<conversations::table, crate::db::schema::customers::table>,
+    crate::db::MultiBackend,
+>;
+
+fn search_query(filter: &ConversationFilter) -> Search<'static> {
+    use crate::db::schema::{customers, messages};
+    let mut query = conversations::table
+        .inner_join(customers::table)
+        .into_boxed::<crate::db::MultiBackend>();
+    query = match filter.state {
+        None => query,
+        Some(StateFilter::Active) => {
+            query.filter(conversations::state.ne(ConversationState::Closed.as_str()))
+        }
+        Some(StateFilter::Waiting) => {
+            query.filter(conversations::state.eq(ConversationState::Waiting.as_str()))
+        }
+        Some(StateFilter::Agent) => {
+            query.filter(conversations::state.eq(ConversationState::Agent.as_str()))
+        }
+        Some(StateFilter::Bot) => {
+            query.filter(conversations::state.eq(ConversationState::Bot.as_str()))
+        }
+        Some(StateFilter::Closed) => {
+            query.filter(conversations::state.eq(ConversationState::Closed.as_str()))
+        }
+    };
+    if let Some(outcome) = filter.outcome {
+        query = query.filter(conversations::outcome.eq(outcome.as_str()));
+    }
+    if let Some(agent) = filter.agent_id {
+        query = query.filter(
+            conversations::assignee_id
+                .eq(agent)
+                .or(conversations::closed_by_id.eq(agent)),
+        );
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(conversations::last_activity_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(conversations::last_activity_at.lt(until));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = format!("%{}%", escape_like(text));
+        let in_messages = diesel::dsl::exists(
+            messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(lower(messages::body).like(pattern.clone()).escape('\\')),
+        );
+        query = query.filter(
+            lower(customers::name.assume_not_null())
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(customers::email.assume_not_null())
+                    .like(pattern)
+                    .escape('\\'))
+                .or(in_messages),
+        );
+    }
+    query
+}
+
+/// Makes `%`, `_` and `\` in searched text match themselves.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Conversation {
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversation>> {
+        conversations::table.find(id).first(conn).optional()
+    }
+
+    /// Writes a transition if the conversation is still at `expected_version`, with its system
+    /// note and closure-log row. Returns false, writing nothing, when somebody else changed the
+    /// conversation first. Call inside a transaction.
+    pub fn apply_transition(
+        conn: &mut AnyConnection,
+        id: i64,
+        expected_version: i64,
+        actor: &crate::domain::lifecycle::Actor,
+        transition: &crate::domain::lifecycle::Transition,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        use crate::domain::lifecycle::ClosedAt;
+        use crate::domain::{Author, SystemEvent};
+        use crate::models::closure::{Closure, NewClosure};
+        use crate::models::message::{Message, NewMessage};
+
+        let changes = TransitionChangeset {
+            state: transition.state.as_str(),
+            assignee_id: Some(transition.assignee_id),
+            outcome: Some(transition.outcome.map(Outcome::as_str)),
+            closed_by_id: Some(transition.closed_by_id),
+            closed_at: Some(match transition.closed_at {
+                ClosedAt::Now => Some(now),
+                ClosedAt::Cleared => None,
+            }),
+            waiting_since: transition.waiting_since_cleared.then_some(None),
+            agent_involved: transition.marks_agent_involved.then_some(true),
+            last_activity_at: now,
+            version: expected_version + 1,
+        };
+        let updated = diesel::update(
+            conversations::table
+                .filter(conversations::id.eq(id))
+                .filter(conversations::version.eq(expected_version)),
+        )
+        .set(&changes)
+        .execute(conn)?;
+        if updated == 0 {
+            return Ok(false);
+        }
+        let note = transition.note.note(Some(&actor.name), None);
+        debug_assert!(transition.note != SystemEvent::AutoClosed);
+        Message::create(
+            conn,
+            &NewMessage {
+                conversation_id: id,
+                author: Author::System.as_str(),
+                author_user_id: Some(actor.id),
+                body: &note,
+                system_event: Some(transition.note.as_str()),
+                event_outcome: transition.note_outcome.map(Outcome::as_str),
+                created_at: now,
+            },
+        )?;
+        if let Some((outcome, replaced, reason)) = &transition.closure {
+            Closure::record(
+                conn,
+                &NewClosure {
+                    conversation_id: id,
+                    outcome: outcome.as_str(),
+                    replaced_outcome: replaced.map(Outcome::as_str),
+                    actor_user_id: Some(actor.id),
+                    reason: reason.as_deref(),
+                    closed_at: now,
+                },
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// Marks new activity on a conversation still held by `assignee_id`; false if it is not.
+    pub fn touch_if_held_by(
+        conn: &mut AnyConnection,
+        id: i64,
+        assignee_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            conversations::table
+                .filter(conversations::id.eq(id))
+                .filter(conversations::state.eq(ConversationState::Agent.as_str()))
+                .filter(conversations::assignee_id.eq(assignee_id)),
+        )
+        .set(conversations::last_activity_at.eq(now))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Live support: conversations waiting for the team (longest wait first) and those `user_id`
+    /// holds (latest activity first).
+    pub fn board(
+        conn: &mut AnyConnection,
+        user_id: i64,
+    ) -> QueryResult<(Vec<BoardCard>, Vec<BoardCard>)> {
+        use crate::db::schema::customers;
+        use crate::models::customer::Customer;
+        let waiting: Vec<(Conversation, Customer)> = conversations::table
+            .inner_join(customers::table)
+            .filter(conversations::state.eq(ConversationState::Waiting.as_str()))
+            .order((conversations::waiting_since.asc(), conversations::id.asc()))
+            .limit(200)
+            .select((Conversation::as_select(), Customer::as_select()))
+            .load(conn)?;
+        let mine: Vec<(Conversation, Customer)> = conversations::table
+            .inner_join(customers::table)
+            .filter(conversations::state.eq(ConversationState::Agent.as_str()))
+            .filter(conversations::assignee_id.eq(user_id))
+            .order((conversations::last_activity_at.desc(), conversations::id.desc()))
+            .limit(200)
+            .select((Conversation::as_select(), Customer::as_select()))
+            .load(conn)?;
+        let ids: Vec<i64> = waiting
+            .iter()
+            .chain(mine.iter())
+            .map(|(c, _)| c.id)
+            .collect();
+        let mut last = crate::models::message::Message::last_said(conn, &ids)?;
+        let cards = |rows: Vec<(Conversation, Customer)>,
+                     last: &mut std::collections::HashMap<i64, String>| {
+            rows.into_iter()
+                .map(|(conversation, customer)| BoardCard {
+                    last_message: last.remove(&conversation.id),
+                    conversation,
+                    customer,
+                })
+                .collect::<Vec<_>>()
+        };
+        let waiting = cards(waiting, &mut last);
+        let mine = cards(mine, &mut last);
+        Ok((waiting, mine))
+    }
+
+    /// One page of the Conversations list, newest activity first, after `cursor`.
+    pub fn search(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cursor: Option<Cursor>,
+        limit: i64,
+    ) -> QueryResult<Vec<(Conversation, crate::models::customer::Customer)>> {
+        use crate::models::customer::Customer;
+        let mut query = search_query(filter);
+        if let Some(cursor) = cursor {
+            query = query.filter(
+                conversations::last_activity_at
+                    .lt(cursor.last_activity_at)
+                    .or(conversations::last_activity_at
+                        .eq(cursor.last_activity_at)
+                        .and(conversations::id.lt(cursor.id))),
+            );
+        }
+        query
+            .order((
+                conversations::last_activity_at.desc(),
+                conversations::id.desc(),
+            ))
+            .limit(limit)
+            .select((Conversation::as_select(), Customer::as_select()))
+            .load(conn)
+    }
+
+    pub fn count_matching(conn: &mut AnyConnection, filter: &ConversationFilter) -> QueryResult<i64> {
+        search_query(filter).count().get_result(conn)
+    }
+}

@@ -42,3 +42,9 @@ impl Customer {
         }
     }
 }
+
+impl Customer {
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Customer>> {
+        customers::table.find(id).first(conn).optional()
+    }
+}

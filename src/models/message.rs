@@ -55,3 +55,69 @@ impl Message {
         Ok(())
     }
 }
+
+/// A message with the name of the team member who wrote it (agents and system notes).
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub message: Message,
+    pub author_name: Option<String>,
+    /// (title, slug) of the articles a bot message cited.
+    pub citations: Vec<(String, String)>,
+}
+
+impl Message {
+    /// A conversation's history, oldest first, with authors' names and citations.
+    pub fn history(conn: &mut AnyConnection, conversation_id: i64) -> QueryResult<Vec<HistoryEntry>> {
+        use crate::db::schema::{articles, users};
+        let rows: Vec<(Message, Option<String>)> = messages::table
+            .left_join(users::table.on(users::id.nullable().eq(messages::author_user_id)))
+            .filter(messages::conversation_id.eq(conversation_id))
+            .order(messages::id.asc())
+            .select((Message::as_select(), users::name.nullable()))
+            .load(conn)?;
+        let cited: Vec<(i64, String, String)> = citations::table
+            .inner_join(articles::table)
+            .inner_join(messages::table)
+            .filter(messages::conversation_id.eq(conversation_id))
+            .order((citations::message_id.asc(), citations::id.asc()))
+            .select((citations::message_id, articles::title, articles::slug))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(message, author_name)| {
+                let citations = cited
+                    .iter()
+                    .filter(|(id, _, _)| *id == message.id)
+                    .map(|(_, title, slug)| (title.clone(), slug.clone()))
+                    .collect();
+                HistoryEntry {
+                    message,
+                    author_name,
+                    citations,
+                }
+            })
+            .collect())
+    }
+
+    /// The latest customer, bot or agent message of each conversation (system notes skipped).
+    pub fn last_said(
+        conn: &mut AnyConnection,
+        conversation_ids: &[i64],
+    ) -> QueryResult<std::collections::HashMap<i64, String>> {
+        if conversation_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let latest: Vec<Option<i64>> = messages::table
+            .filter(messages::conversation_id.eq_any(conversation_ids))
+            .filter(messages::author.ne("system"))
+            .group_by(messages::conversation_id)
+            .select(diesel::dsl::max(messages::id))
+            .load(conn)?;
+        let ids: Vec<i64> = latest.into_iter().flatten().collect();
+        let rows: Vec<(i64, String)> = messages::table
+            .filter(messages::id.eq_any(ids))
+            .select((messages::conversation_id, messages::body))
+            .load(conn)?;
+        Ok(rows.into_iter().collect())
+    }
+}

@@ -86,3 +86,22 @@ pub fn is_duplicate_email(error: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+impl User {
+    pub fn name_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<String>> {
+        users::table
+            .find(id)
+            .select(users::name)
+            .first(conn)
+            .optional()
+    }
+
+    /// Active members, for the agent filter.
+    pub fn active_members(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
+        users::table
+            .filter(users::active.eq(true))
+            .order(users::name.asc())
+            .select((users::id, users::name))
+            .load(conn)
+    }
+}

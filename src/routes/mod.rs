@@ -2,8 +2,10 @@
 
 pub mod assets;
 pub mod auth;
+pub mod conversations;
 pub mod health;
-pub mod home;
+pub mod kb;
+pub mod live;
 pub mod team;
 
 use actix_web::http::{header, StatusCode};

@@ -1,8 +1,9 @@
-//! `GET /`: the signed-in member's overview.
+//! `GET /`: Live support, the home page: the overview numbers, then Waiting and My conversations.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::board::{load, Board};
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::models::conversation::{Conversation, Overview};
@@ -10,10 +11,11 @@ use crate::routes::{render, Chrome};
 use crate::session::CurrentUser;
 
 #[derive(Template)]
-#[template(path = "home/show.html")]
-struct HomePage {
+#[template(path = "live/show.html")]
+struct LivePage {
     chrome: Chrome,
     overview: Overview,
+    board: Board,
 }
 
 pub async fn show(
@@ -27,8 +29,11 @@ pub async fn show(
         Ok(Conversation::overview(conn, user_id, since)?)
     })
     .await?;
-    render(&HomePage {
-        chrome: Chrome::new(&req, "Overview", Some(&user), "home"),
+    let chrome = Chrome::new(&req, "Live support", Some(&user), "live");
+    let board = load(&pool, &user, chrome.csrf.clone()).await?;
+    render(&LivePage {
+        chrome,
         overview,
+        board,
     })
 }

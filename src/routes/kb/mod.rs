@@ -1,0 +1,3 @@
+//! The knowledge base. For now: reading an article (linked from the bot's answers).
+
+pub mod show;

@@ -1,0 +1,38 @@
+//! `GET /kb/{slug}`: one article.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::db::{self, Pool};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::models::article::Article;
+use crate::routes::{render, Chrome};
+use crate::session::CurrentUser;
+
+#[derive(Template)]
+#[template(path = "kb/show.html")]
+struct ArticlePage {
+    chrome: Chrome,
+    article: Article,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let article = db::run(&pool, move |conn| Ok(Article::find_by_slug(conn, &slug)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Drafts are for the people who edit the knowledge base.
+    if !article.published && !user.may(Role::Lead) {
+        return Err(AppError::NotFound);
+    }
+    render(&ArticlePage {
+        chrome: Chrome::new(&req, article.title.clone(), Some(&user), "kb"),
+        article,
+    })
+}
