@@ -149,12 +149,30 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .route("/", web::get().to(live::show::show))
             .route("/live/board", web::get().to(live::board::part))
             .route("/conversations", web::get().to(conversations::list::list))
-            .route("/conversations/{id}", web::get().to(conversations::show::show))
-            .route("/conversations/{id}/take-over", web::post().to(conversations::act::take_over))
-            .route("/conversations/{id}/hand-back", web::post().to(conversations::act::hand_back))
-            .route("/conversations/{id}/close", web::get().to(conversations::close::form))
-            .route("/conversations/{id}/close", web::post().to(conversations::close::submit))
-            .route("/conversations/{id}/messages", web::post().to(conversations::reply::submit))
+            .route(
+                "/conversations/{id}",
+                web::get().to(conversations::show::show),
+            )
+            .route(
+                "/conversations/{id}/take-over",
+                web::post().to(conversations::act::take_over),
+            )
+            .route(
+                "/conversations/{id}/hand-back",
+                web::post().to(conversations::act::hand_back),
+            )
+            .route(
+                "/conversations/{id}/close",
+                web::get().to(conversations::close::form),
+            )
+            .route(
+                "/conversations/{id}/close",
+                web::post().to(conversations::close::submit),
+            )
+            .route(
+                "/conversations/{id}/messages",
+                web::post().to(conversations::reply::submit),
+            )
             .service(
                 web::resource("/conversations/{id}/reopen")
                     .wrap(from_fn(|req, next| require_role(Role::Admin, req, next)))

@@ -160,3 +160,30 @@ pub fn ping(pool: &Pool) -> Result<(), AppError> {
     conn.batch_execute("SELECT 1")?;
     Ok(())
 }
+
+/// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it
+/// waits for the write lock up front (within `busy_timeout`) instead of failing halfway when a
+/// concurrent writer committed after this transaction first read. On PostgreSQL it is an
+/// ordinary transaction; the version checks in the UPDATEs guard against races.
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    let AnyConnection::Sqlite(inner) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}

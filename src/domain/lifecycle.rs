@@ -122,7 +122,9 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
                 note: SystemEvent::Joined,
                 note_outcome: None,
                 closure: None,
-                confirmation: "You took over this conversation. The bot stays quiet until you hand it back.".into(),
+                confirmation:
+                    "You took over this conversation. The bot stays quiet until you hand it back."
+                        .into(),
             }),
             Agent if is_mine => Err(Refusal::AlreadyYours),
             Agent => Err(Refusal::AlreadyTaken(holder_name(snapshot))),

@@ -29,7 +29,9 @@ pub fn waiting_for(since: NaiveDateTime, now: NaiveDateTime) -> String {
 
 /// The exact time in the team's zone, e.g. "2026-11-25 23:30 CET".
 pub fn exact(at: NaiveDateTime, zone: Tz) -> String {
-    zone.from_utc_datetime(&at).format("%Y-%m-%d %H:%M %Z").to_string()
+    zone.from_utc_datetime(&at)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 /// Milliseconds since the epoch, for the small script that keeps times current.
@@ -53,9 +55,15 @@ mod tests {
             .and_hms_opt(12, 0, 0)
             .unwrap();
         assert_eq!(ago(now, now), "just now");
-        assert_eq!(ago(now - chrono::Duration::minutes(4), now), "4 minutes ago");
+        assert_eq!(
+            ago(now - chrono::Duration::minutes(4), now),
+            "4 minutes ago"
+        );
         assert_eq!(ago(now - chrono::Duration::hours(1), now), "1 hour ago");
-        assert_eq!(waiting_for(now - chrono::Duration::minutes(12), now), "Waiting for 12 minutes");
+        assert_eq!(
+            waiting_for(now - chrono::Duration::minutes(12), now),
+            "Waiting for 12 minutes"
+        );
         assert_eq!(exact(now, zone("Europe/Berlin")), "2026-11-25 13:00 CET");
     }
 }

@@ -420,7 +420,10 @@ impl Conversation {
             .inner_join(customers::table)
             .filter(conversations::state.eq(ConversationState::Agent.as_str()))
             .filter(conversations::assignee_id.eq(user_id))
-            .order((conversations::last_activity_at.desc(), conversations::id.desc()))
+            .order((
+                conversations::last_activity_at.desc(),
+                conversations::id.desc(),
+            ))
             .limit(200)
             .select((Conversation::as_select(), Customer::as_select()))
             .load(conn)?;
@@ -473,7 +476,10 @@ impl Conversation {
             .load(conn)
     }
 
-    pub fn count_matching(conn: &mut AnyConnection, filter: &ConversationFilter) -> QueryResult<i64> {
+    pub fn count_matching(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+    ) -> QueryResult<i64> {
         search_query(filter).count().get_result(conn)
     }
 }

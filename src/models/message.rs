@@ -67,7 +67,10 @@ pub struct HistoryEntry {
 
 impl Message {
     /// A conversation's history, oldest first, with authors' names and citations.
-    pub fn history(conn: &mut AnyConnection, conversation_id: i64) -> QueryResult<Vec<HistoryEntry>> {
+    pub fn history(
+        conn: &mut AnyConnection,
+        conversation_id: i64,
+    ) -> QueryResult<Vec<HistoryEntry>> {
         use crate::db::schema::{articles, users};
         let rows: Vec<(Message, Option<String>)> = messages::table
             .left_join(users::table.on(users::id.nullable().eq(messages::author_user_id)))

@@ -9,7 +9,12 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use hearken::config::Config;
 use hearken::db::{AnyConnection, DatabaseLocation, Manager};
+use hearken::domain::ConversationState;
 use hearken::domain::{hash_password, Email, Password, PersonName, Role};
+use hearken::models::closure::Closure;
+use hearken::models::conversation::{Conversation, NewConversation};
+use hearken::models::customer::{Customer, NewCustomer};
+use hearken::models::message::{Message, NewMessage};
 use hearken::models::user::{NewUser, User};
 use hearken::startup::Application;
 
@@ -89,9 +94,24 @@ pub struct TestApp {
     pub address: String,
     /// The DATABASE_URL of this test's database (also handed to the `hearken` binary).
     pub database_url: String,
-    pub client: reqwest::Client,
+    /// The first browser: most tests need only one person.
+    pub visitor: Visitor,
     handle: actix_web::dev::ServerHandle,
     guard: Option<DatabaseGuard>,
+}
+
+/// One person's browser: its own cookies, so its own session.
+pub struct Visitor {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Visitor;
+
+    fn deref(&self) -> &Visitor {
+        &self.visitor
+    }
 }
 
 impl Drop for TestApp {
@@ -174,9 +194,12 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let secret = Some(format!("test-secret-{}-{}", unique_name(), unique_name()));
     let (address, handle) = start_server(test_config(&database_url, secret)).await;
     TestApp {
+        visitor: Visitor {
+            address: address.clone(),
+            client: new_client(),
+        },
         address,
         database_url,
-        client: new_client(),
         handle,
         guard: Some(guard),
     }
@@ -199,7 +222,7 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-impl TestApp {
+impl Visitor {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -248,6 +271,27 @@ impl TestApp {
         self.submit("/", "/sign-out", &[]).await
     }
 
+    /// Sends a conversation action (`take-over`, `hand-back`, `close`, `reopen`) as the button
+    /// on the conversation page does.
+    pub async fn act(&self, id: i64, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.submit(
+            &format!("/conversations/{id}"),
+            &format!("/conversations/{id}/{action}"),
+            fields,
+        )
+        .await
+    }
+}
+
+impl TestApp {
+    /// Another person's browser on the same app.
+    pub fn new_visitor(&self) -> Visitor {
+        Visitor {
+            address: self.address.clone(),
+            client: new_client(),
+        }
+    }
+
     /// A direct connection to this test's database, for arranging and checking data.
     pub fn db(&self) -> AnyConnection {
         use diesel::r2d2::ManageConnection;
@@ -264,17 +308,118 @@ impl TestApp {
         User::create(&mut self.db(), &NewUser::new(&name, &email, &hash, role)).expect("add member")
     }
 
-    /// Adds a member with `role` and signs this app's client in as them.
+    /// Adds a member with `role` and signs this app's first browser in as them.
     pub async fn signed_in_as(&self, role: Role) -> User {
-        let email = format!("{}@example.com", role.as_str());
-        let user = self.add_member(&format!("Test {}", role.label()), &email, role, PASSWORD);
-        let response = self.sign_in(&email, PASSWORD).await;
+        self.member_signed_in(&self.visitor, role.as_str(), role)
+            .await
+    }
+
+    /// Adds a member named after `handle` ("priya" becomes "Priya", priya@example.com) and
+    /// signs `visitor` in as them.
+    pub async fn member_signed_in(&self, visitor: &Visitor, handle: &str, role: Role) -> User {
+        let email = format!("{handle}@example.com");
+        let mut name = handle.to_owned();
+        name[..1].make_ascii_uppercase();
+        let user = self.add_member(&name, &email, role, PASSWORD);
+        let response = visitor.sign_in(&email, PASSWORD).await;
         assert_eq!(
             response.status().as_u16(),
             303,
-            "sign-in as {role:?} failed"
+            "sign-in as {handle} failed"
         );
         user
+    }
+
+    /// A conversation with a customer message, in `state` (bot, waiting or agent).
+    pub fn conversation(
+        &self,
+        customer: Option<&str>,
+        state: ConversationState,
+        assignee: Option<i64>,
+        first_message: &str,
+    ) -> i64 {
+        let mut conn = self.db();
+        let now = hearken::models::now();
+        let customer = Customer::create(
+            &mut conn,
+            &NewCustomer {
+                name: customer,
+                email: None,
+                notes: "",
+                created_at: now,
+            },
+        )
+        .unwrap();
+        let conversation = Conversation::create(
+            &mut conn,
+            &NewConversation {
+                customer_id: customer.id,
+                state: state.as_str(),
+                assignee_id: assignee,
+                outcome: None,
+                closed_by_id: None,
+                closed_at: None,
+                waiting_since: (state == ConversationState::Waiting).then_some(now),
+                last_activity_at: now,
+                agent_involved: assignee.is_some(),
+                version: 1,
+                created_at: now,
+            },
+        )
+        .unwrap();
+        Message::create(
+            &mut conn,
+            &NewMessage {
+                conversation_id: conversation.id,
+                author: "customer",
+                author_user_id: None,
+                body: first_message,
+                system_event: None,
+                event_outcome: None,
+                created_at: now,
+            },
+        )
+        .unwrap();
+        conversation.id
+    }
+
+    /// The conversation row as stored now.
+    pub fn stored(&self, id: i64) -> Conversation {
+        Conversation::find(&mut self.db(), id)
+            .unwrap()
+            .expect("conversation exists")
+    }
+
+    /// The text of every system note, oldest first, with its outcome.
+    pub fn notes(&self, id: i64) -> Vec<(String, Option<String>)> {
+        use diesel::prelude::*;
+        use hearken::db::schema::messages;
+        messages::table
+            .filter(messages::conversation_id.eq(id))
+            .filter(messages::author.eq("system"))
+            .order(messages::id.asc())
+            .select((messages::body, messages::event_outcome))
+            .load(&mut self.db())
+            .unwrap()
+    }
+
+    /// The closure log of a conversation: (outcome, replaced outcome, actor, reason).
+    pub fn closures(&self, id: i64) -> Vec<(String, Option<String>, Option<i64>, Option<String>)> {
+        Closure::history(&mut self.db(), id)
+            .unwrap()
+            .into_iter()
+            .map(|(c, _)| (c.outcome, c.replaced_outcome, c.actor_user_id, c.reason))
+            .collect()
+    }
+
+    pub fn message_count(&self, id: i64) -> i64 {
+        use diesel::prelude::*;
+        use hearken::db::schema::messages;
+        messages::table
+            .filter(messages::conversation_id.eq(id))
+            .count()
+            .get_result(&mut self.db())
+            .unwrap()
     }
 
     /// Runs the `hearken` binary against this test's database.

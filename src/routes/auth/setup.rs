@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::csrf::CsrfForm;
@@ -88,7 +87,7 @@ pub async fn submit(
     };
     let hash = web::block(move || hash_password(&password)).await??;
     let created = db::run(&pool, move |conn| {
-        let result = conn.transaction(|conn| {
+        let result = db::write_transaction(conn, |conn| {
             ServerSecret::insert(conn, SETUP_MARKER, &email.to_string())?;
             if User::count(conn)? > 0 {
                 return Err(diesel::result::Error::RollbackTransaction);

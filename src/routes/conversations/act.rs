@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use diesel::Connection;
 
 use super::VersionForm;
 use crate::csrf::CsrfForm;
@@ -40,7 +39,7 @@ pub async fn perform(
         role: user.role,
     };
     let acted = db::run(pool, move |conn| {
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::write_transaction::<_, AppError, _>(conn, |conn| {
             let conversation = Conversation::find(conn, id)?.ok_or(AppError::NotFound)?;
             if conversation.version != version {
                 return Ok(Acted::Stale);
@@ -65,7 +64,15 @@ pub async fn perform(
             Ok(see_other(&format!("/conversations/{id}")))
         }
         Acted::Stale => {
-            super::show::render_view(req, pool, user, id, StatusCode::CONFLICT, notice(STALE_NOTICE.to_owned())).await
+            super::show::render_view(
+                req,
+                pool,
+                user,
+                id,
+                StatusCode::CONFLICT,
+                notice(STALE_NOTICE.to_owned()),
+            )
+            .await
         }
         Acted::Refused(refusal) => {
             let status = if refusal.is_permission() {

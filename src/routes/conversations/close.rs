@@ -34,10 +34,19 @@ async fn render_page(
     let data = load(pool, id).await?;
     if !allowed(&data, user).close {
         // The rules explain themselves on the conversation view.
-        return super::show::render_view(req, pool, user, id, StatusCode::FORBIDDEN, super::show::Extras {
-            notice: Some("You cannot close this conversation or change its outcome.".to_owned()),
-            ..Default::default()
-        })
+        return super::show::render_view(
+            req,
+            pool,
+            user,
+            id,
+            StatusCode::FORBIDDEN,
+            super::show::Extras {
+                notice: Some(
+                    "You cannot close this conversation or change its outcome.".to_owned(),
+                ),
+                ..Default::default()
+            },
+        )
         .await;
     }
     let close_form = form.unwrap_or(CloseForm {
@@ -88,13 +97,16 @@ pub async fn submit(
     let version = super::parse_version(&form.version)?;
     let outcome = match form.outcome.as_str() {
         "" => Err("Choose Resolved or Unresolved."),
-        value => value
-            .parse::<Outcome>()
-            .map_err(|_| "Choose Resolved or Unresolved; the form sent an outcome Hearken does not know."),
+        value => value.parse::<Outcome>().map_err(|_| {
+            "Choose Resolved or Unresolved; the form sent an outcome Hearken does not know."
+        }),
     };
     let reason = parse_reason(&form.reason);
     let (Ok(outcome), Ok(reason)) = (outcome, reason.clone()) else {
-        let errors = [outcome.err(), reason.err()].into_iter().flatten().collect();
+        let errors = [outcome.err(), reason.err()]
+            .into_iter()
+            .flatten()
+            .collect();
         let current = load(&pool, id).await?.conversation.outcome();
         let kept = CloseForm {
             version,
@@ -103,7 +115,23 @@ pub async fn submit(
             errors,
             current,
         };
-        return render_page(&req, &pool, &user, id, StatusCode::UNPROCESSABLE_ENTITY, Some(kept)).await;
+        return render_page(
+            &req,
+            &pool,
+            &user,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(kept),
+        )
+        .await;
     };
-    super::act::perform(&req, &pool, &user, id, version, Action::Close { outcome, reason }).await
+    super::act::perform(
+        &req,
+        &pool,
+        &user,
+        id,
+        version,
+        Action::Close { outcome, reason },
+    )
+    .await
 }

@@ -102,7 +102,9 @@ impl ListQuery {
             }
         }
         filter.from = from.map(|d| local_midnight_utc(d, zone));
-        filter.until = to.and_then(|d| d.succ_opt()).map(|d| local_midnight_utc(d, zone));
+        filter.until = to
+            .and_then(|d| d.succ_opt())
+            .map(|d| local_midnight_utc(d, zone));
         let text = self.q.trim();
         if text.chars().count() > 200 {
             errors.push("Search for at most 200 characters.".to_owned());
@@ -115,7 +117,9 @@ impl ListQuery {
             match parse_cursor(&self.after) {
                 Some(cursor) => Some(cursor),
                 None => {
-                    errors.push("That page position is not valid; start from the first page.".to_owned());
+                    errors.push(
+                        "That page position is not valid; start from the first page.".to_owned(),
+                    );
                     None
                 }
             }

@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 
 use super::show::{render_view, Extras};
@@ -38,12 +37,20 @@ pub async fn submit(
                 reply_error: Some(reason),
                 ..Default::default()
             };
-            return render_view(&req, &pool, &user, id, StatusCode::UNPROCESSABLE_ENTITY, extras).await;
+            return render_view(
+                &req,
+                &pool,
+                &user,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
+            )
+            .await;
         }
     };
     let author_id = user.id;
     let sent = db::run(&pool, move |conn| {
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::write_transaction::<_, AppError, _>(conn, |conn| {
             Conversation::find(conn, id)?.ok_or(AppError::NotFound)?;
             let now = crate::models::now();
             // Only while the conversation is still this agent's: the update says whether it is.

@@ -141,7 +141,15 @@ pub async fn show(
     path: web::Path<i64>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    render_view(&req, &pool, &user, path.into_inner(), StatusCode::OK, Extras::default()).await
+    render_view(
+        &req,
+        &pool,
+        &user,
+        path.into_inner(),
+        StatusCode::OK,
+        Extras::default(),
+    )
+    .await
 }
 
 /// What a re-rendered view adds: why nothing changed, and a reply draft to keep.

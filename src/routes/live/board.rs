@@ -52,7 +52,8 @@ fn card(board_card: BoardCard, now: NaiveDateTime) -> Card {
 
 pub async fn load(pool: &Pool, user: &CurrentUser, csrf: String) -> Result<Board, AppError> {
     let user_id = user.id;
-    let (waiting, mine) = db::run(pool, move |conn| Ok(Conversation::board(conn, user_id)?)).await?;
+    let (waiting, mine) =
+        db::run(pool, move |conn| Ok(Conversation::board(conn, user_id)?)).await?;
     let now = crate::models::now();
     Ok(Board {
         waiting: waiting.into_iter().map(|c| card(c, now)).collect(),

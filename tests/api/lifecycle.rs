@@ -1,0 +1,426 @@
+//! Every transition with its note, closure-log row and the role table.
+
+use hearken::domain::{ConversationState, Role};
+
+use crate::helpers::{location, spawn_app, Backend};
+use crate::on_both_backends;
+
+async fn an_agent_takes_over_a_waiting_conversation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(
+        Some("Noor Haddad"),
+        ConversationState::Waiting,
+        None,
+        "Where is my parcel?",
+    );
+
+    let response = app.act(id, "take-over", &[("version", "1")]).await;
+
+    assert_eq!(location(&response), format!("/conversations/{id}"));
+    let stored = app.stored(id);
+    assert_eq!(stored.state, ConversationState::Agent);
+    assert_eq!(stored.assignee_id, Some(priya.id));
+    assert_eq!(stored.waiting_since, None);
+    assert!(stored.agent_involved);
+    assert_eq!(stored.version, 2);
+    assert_eq!(
+        app.notes(id),
+        vec![("Priya joined the conversation".to_owned(), None)]
+    );
+    let page = app.get_html(&format!("/conversations/{id}")).await;
+    assert!(page.contains("You took over this conversation."));
+    assert!(page.contains("Priya joined the conversation"));
+    assert!(page.contains("Hand back conversation"));
+    assert!(page.contains("name=\"body\""), "the reply box is there");
+}
+
+async fn handing_back_returns_the_conversation_to_the_bot(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(None, ConversationState::Agent, Some(priya.id), "Hello?");
+
+    let response = app.act(id, "hand-back", &[("version", "1")]).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    let stored = app.stored(id);
+    assert_eq!(stored.state, ConversationState::Bot);
+    assert_eq!(stored.assignee_id, None);
+    assert!(stored.agent_involved, "the agent's part is remembered");
+    assert_eq!(
+        app.notes(id),
+        vec![("Priya left the conversation".to_owned(), None)]
+    );
+}
+
+async fn closing_writes_outcome_note_and_closure_log_together(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(
+        Some("Noor"),
+        ConversationState::Agent,
+        Some(priya.id),
+        "Hello?",
+    );
+
+    let response = app
+        .act(
+            id,
+            "close",
+            &[
+                ("version", "1"),
+                ("outcome", "resolved"),
+                ("reason", "Sent the tracking link"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), format!("/conversations/{id}"));
+    let stored = app.stored(id);
+    assert_eq!(stored.state, ConversationState::Closed);
+    assert_eq!(stored.outcome.as_deref(), Some("resolved"));
+    assert_eq!(stored.closed_by_id, Some(priya.id));
+    assert!(stored.closed_at.is_some());
+    assert_eq!(stored.assignee_id, None);
+    assert_eq!(
+        app.notes(id),
+        vec![(
+            "Priya closed the conversation".to_owned(),
+            Some("resolved".to_owned())
+        )]
+    );
+    assert_eq!(
+        app.closures(id),
+        vec![(
+            "resolved".to_owned(),
+            None,
+            Some(priya.id),
+            Some("Sent the tracking link".to_owned())
+        )]
+    );
+    let page = app.get_html(&format!("/conversations/{id}")).await;
+    assert!(page.contains("Conversation closed as Resolved."));
+    // It leaves Live support and the active list.
+    let board = app.get_html("/live/board").await;
+    assert!(!board.contains(&format!("/conversations/{id}\"")));
+    let active = app.get_html("/conversations?state=active").await;
+    assert!(!active.contains(&format!("/conversations/{id}\"")));
+}
+
+async fn the_closer_changes_the_outcome_and_the_log_keeps_both(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
+        .await;
+
+    let form = app.get_html(&format!("/conversations/{id}/close")).await;
+    assert!(form.contains("It is closed as <strong>Resolved</strong> now."));
+    let response = app
+        .act(id, "close", &[("version", "2"), ("outcome", "unresolved")])
+        .await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    let stored = app.stored(id);
+    assert_eq!(stored.outcome.as_deref(), Some("unresolved"));
+    assert_eq!(stored.version, 3);
+    assert_eq!(
+        app.notes(id),
+        vec![
+            (
+                "Priya closed the conversation".to_owned(),
+                Some("resolved".to_owned())
+            ),
+            (
+                "Priya closed the conversation".to_owned(),
+                Some("unresolved".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(
+        app.closures(id),
+        vec![
+            ("resolved".to_owned(), None, Some(priya.id), None),
+            (
+                "unresolved".to_owned(),
+                Some("resolved".to_owned()),
+                Some(priya.id),
+                None
+            ),
+        ]
+    );
+    assert!(app
+        .get_html(&format!("/conversations/{id}"))
+        .await
+        .contains("Outcome changed from Resolved to Unresolved."));
+}
+
+async fn another_agent_cannot_change_an_outcome_but_a_lead_can(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
+        .await;
+    let tom = app.new_visitor();
+    app.member_signed_in(&tom, "tom", Role::Agent).await;
+    let jonas = app.new_visitor();
+    let lead = app.member_signed_in(&jonas, "jonas", Role::Lead).await;
+
+    let refused = tom
+        .act(id, "close", &[("version", "2"), ("outcome", "unresolved")])
+        .await;
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(refused.text().await.unwrap().contains("Only the person who closed this conversation, a team lead or an admin can change its outcome."));
+    assert_eq!(app.closures(id).len(), 1);
+    let changed = jonas
+        .act(
+            id,
+            "close",
+            &[
+                ("version", "2"),
+                ("outcome", "unresolved"),
+                ("reason", "Customer wrote back: still broken"),
+            ],
+        )
+        .await;
+
+    assert_eq!(changed.status().as_u16(), 303);
+    assert_eq!(app.stored(id).closed_by_id, Some(lead.id));
+    assert_eq!(app.closures(id).len(), 2);
+    assert_eq!(
+        app.notes(id).last().unwrap().0,
+        "Jonas closed the conversation"
+    );
+}
+
+async fn an_admin_reopens_and_the_conversation_goes_back_to_the_bot(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "maya", Role::Admin)
+        .await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    app.act(id, "close", &[("version", "1"), ("outcome", "unresolved")])
+        .await;
+
+    let response = app.act(id, "reopen", &[("version", "2")]).await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    let stored = app.stored(id);
+    assert_eq!(stored.state, ConversationState::Bot);
+    assert_eq!(
+        (stored.outcome, stored.closed_by_id, stored.closed_at),
+        (None, None, None)
+    );
+    assert_eq!(
+        app.notes(id).last().unwrap().0,
+        "Maya reopened the conversation"
+    );
+    assert_eq!(app.closures(id).len(), 1, "the closure log is append-only");
+}
+
+async fn the_role_table_holds_for_every_action(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.new_visitor();
+    app.member_signed_in(&admin, "maya", Role::Admin).await;
+    let lead = app.new_visitor();
+    app.member_signed_in(&lead, "jonas", Role::Lead).await;
+    let agent = app.new_visitor();
+    let priya = app.member_signed_in(&agent, "priya", Role::Agent).await;
+    let other = app.new_visitor();
+    let tom = app.member_signed_in(&other, "tom", Role::Agent).await;
+    let anonymous = app.new_visitor();
+    anonymous.get("/sign-in").await;
+
+    // Take over: any signed-in role; anonymous is sent to sign in.
+    for visitor in [&agent, &lead, &admin] {
+        let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+        assert_eq!(
+            visitor
+                .act(id, "take-over", &[("version", "1")])
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+    }
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    let token = crate::helpers::csrf_token_in(&anonymous.get_html("/sign-in").await);
+    let refused = anonymous
+        .post_raw(
+            &format!("/conversations/{id}/take-over"),
+            &[("csrf_token", &token), ("version", "1")],
+        )
+        .await;
+    assert_eq!(location(&refused), "/sign-in");
+    assert_eq!(app.stored(id).version, 1);
+
+    // Close a conversation another agent holds: not an agent, yes a lead or an admin.
+    let held = app.conversation(None, ConversationState::Agent, Some(tom.id), "Hi");
+    assert_eq!(
+        agent
+            .act(held, "close", &[("version", "1"), ("outcome", "resolved")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(app.stored(held).version, 1);
+    assert_eq!(
+        lead.act(held, "close", &[("version", "1"), ("outcome", "resolved")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let held = app.conversation(None, ConversationState::Agent, Some(tom.id), "Hi");
+    assert_eq!(
+        admin
+            .act(held, "close", &[("version", "1"), ("outcome", "resolved")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    // Hand back and reply: only the holder.
+    let held = app.conversation(None, ConversationState::Agent, Some(tom.id), "Hi");
+    assert_eq!(
+        agent
+            .act(held, "hand-back", &[("version", "1")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        lead.act(held, "hand-back", &[("version", "1")])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let reply = agent
+        .act(held, "messages", &[("body", "Let me help")])
+        .await;
+    assert_eq!(reply.status().as_u16(), 409);
+    assert_eq!(app.message_count(held), 1);
+    assert_eq!(
+        other
+            .act(held, "hand-back", &[("version", "1")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    // Reopen: admins only.
+    let closed = app.conversation(None, ConversationState::Agent, Some(priya.id), "Hi");
+    agent
+        .act(
+            closed,
+            "close",
+            &[("version", "1"), ("outcome", "resolved")],
+        )
+        .await;
+    for visitor in [&agent, &lead] {
+        let response = visitor
+            .submit(
+                &format!("/conversations/{closed}"),
+                &format!("/conversations/{closed}/reopen"),
+                &[("version", "2")],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 403);
+    }
+    assert_eq!(app.stored(closed).state, ConversationState::Closed);
+    assert_eq!(
+        admin
+            .act(closed, "reopen", &[("version", "2")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    // The buttons follow the same rules.
+    let page = agent.get_html(&format!("/conversations/{closed}")).await;
+    assert!(!page.contains("Reopen conversation"));
+}
+
+async fn a_stale_version_changes_nothing_and_says_why(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let tom = app.new_visitor();
+    app.member_signed_in(&tom, "tom", Role::Agent).await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+
+    // Both opened the conversation at version 1; Priya is quicker.
+    assert_eq!(
+        app.act(id, "take-over", &[("version", "1")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let late = tom.act(id, "take-over", &[("version", "1")]).await;
+
+    assert_eq!(late.status().as_u16(), 409);
+    let page = late.text().await.unwrap();
+    assert!(page.contains("Nothing changed: the conversation had already changed"));
+    assert!(
+        page.contains("Priya joined the conversation"),
+        "the page shows the current state"
+    );
+    assert_eq!(app.stored(id).assignee_id, Some(priya.id));
+    assert_eq!(app.notes(id).len(), 1);
+}
+
+async fn a_double_click_on_confirm_closes_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    let token = crate::helpers::csrf_token_in(&app.get_html(&format!("/conversations/{id}")).await);
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("version", "1"),
+        ("outcome", "resolved"),
+    ];
+
+    let action = format!("/conversations/{id}/close");
+    // Four submissions in flight at once: one wins, the others are told nothing changed.
+    let (a, b, c, d) = tokio::join!(
+        app.post_raw(&action, &form),
+        app.post_raw(&action, &form),
+        app.post_raw(&action, &form),
+        app.post_raw(&action, &form),
+    );
+
+    let mut statuses = [a, b, c, d].map(|r| r.status().as_u16());
+    statuses.sort();
+    assert_eq!(statuses, [303, 409, 409, 409]);
+    assert_eq!(app.closures(id).len(), 1);
+    assert_eq!(app.notes(id).len(), 1);
+    assert_eq!(app.stored(id).version, 2);
+}
+
+on_both_backends!(
+    an_agent_takes_over_a_waiting_conversation,
+    handing_back_returns_the_conversation_to_the_bot,
+    closing_writes_outcome_note_and_closure_log_together,
+    the_closer_changes_the_outcome_and_the_log_keeps_both,
+    another_agent_cannot_change_an_outcome_but_a_lead_can,
+    an_admin_reopens_and_the_conversation_goes_back_to_the_bot,
+    the_role_table_holds_for_every_action,
+    a_stale_version_changes_nothing_and_says_why,
+    a_double_click_on_confirm_closes_once,
+);
