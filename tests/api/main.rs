@@ -11,3 +11,4 @@ mod roles;
 mod sessions;
 mod setup;
 mod sign_in;
+mod workspace;
