@@ -404,7 +404,7 @@ impl TestApp {
     }
 
     /// The closure log of a conversation: (outcome, replaced outcome, actor, reason).
-    pub fn closures(&self, id: i64) -> Vec<(String, Option<String>, Option<i64>, Option<String>)> {
+    pub fn closures(&self, id: i64) -> Vec<ClosureRow> {
         Closure::history(&mut self.db(), id)
             .unwrap()
             .into_iter()
@@ -443,5 +443,8 @@ impl TestApp {
         child.wait_with_output().expect("hearken finished")
     }
 }
+
+/// (outcome, replaced outcome, actor, reason) of one closure-log row.
+pub type ClosureRow = (String, Option<String>, Option<i64>, Option<String>);
 
 pub const PASSWORD: &str = "correct horse battery";

@@ -42,7 +42,7 @@ async fn the_home_page_shows_the_overview_numbers(backend: Backend) {
 
     let home = app.get_html("/").await;
 
-    assert!(home.contains("Waiting for the team now"));
+    assert!(home.contains("Waiting now"));
     assert!(
         home.contains("id=\"waiting-now\">6<"),
         "six demo conversations are waiting"

@@ -7,29 +7,58 @@ use crate::on_both_backends;
 
 async fn bad_close_input_gets_a_clear_4xx_and_writes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
     let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
     let long_reason = "r".repeat(501);
 
-    let unknown = app.act(id, "close", &[("version", "1"), ("outcome", "solved")]).await;
+    let unknown = app
+        .act(id, "close", &[("version", "1"), ("outcome", "solved")])
+        .await;
     assert_eq!(unknown.status().as_u16(), 422);
-    assert!(unknown.text().await.unwrap().contains("the form sent an outcome Hearken does not know"));
-    let missing = app.act(id, "close", &[("version", "1"), ("reason", "Kept text")]).await;
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .contains("the form sent an outcome Hearken does not know"));
+    let missing = app
+        .act(id, "close", &[("version", "1"), ("reason", "Kept text")])
+        .await;
     assert_eq!(missing.status().as_u16(), 422);
     let page = missing.text().await.unwrap();
     assert!(page.contains("Choose Resolved or Unresolved."));
     assert!(page.contains(">Kept text</textarea>"), "the reason is kept");
-    let too_long = app.act(id, "close", &[("version", "1"), ("outcome", "resolved"), ("reason", &long_reason)]).await;
+    let too_long = app
+        .act(
+            id,
+            "close",
+            &[
+                ("version", "1"),
+                ("outcome", "resolved"),
+                ("reason", &long_reason),
+            ],
+        )
+        .await;
     assert_eq!(too_long.status().as_u16(), 422);
-    assert!(too_long.text().await.unwrap().contains("The reason can be at most 500 characters."));
+    assert!(too_long
+        .text()
+        .await
+        .unwrap()
+        .contains("The reason can be at most 500 characters."));
     let no_version = app.act(id, "close", &[("outcome", "resolved")]).await;
     assert_eq!(no_version.status().as_u16(), 400);
     let same_outcome_twice = {
-        app.act(id, "close", &[("version", "1"), ("outcome", "resolved")]).await;
-        app.act(id, "close", &[("version", "2"), ("outcome", "resolved")]).await
+        app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
+            .await;
+        app.act(id, "close", &[("version", "2"), ("outcome", "resolved")])
+            .await
     };
     assert_eq!(same_outcome_twice.status().as_u16(), 409);
-    assert!(same_outcome_twice.text().await.unwrap().contains("already closed as Resolved. Nothing changed."));
+    assert!(same_outcome_twice
+        .text()
+        .await
+        .unwrap()
+        .contains("already closed as Resolved. Nothing changed."));
 
     assert_eq!(app.closures(id).len(), 1);
     assert_eq!(app.notes(id).len(), 1);
@@ -37,26 +66,52 @@ async fn bad_close_input_gets_a_clear_4xx_and_writes_nothing(backend: Backend) {
 
 async fn missing_conversations_get_a_404(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
     let token = crate::helpers::csrf_token_in(&app.get_html("/").await);
 
-    for path in ["/conversations/999999", "/conversations/abc", "/conversations/999999/close"] {
+    for path in [
+        "/conversations/999999",
+        "/conversations/abc",
+        "/conversations/999999/close",
+    ] {
         assert_eq!(app.get(path).await.status().as_u16(), 404, "{path}");
     }
-    let post = app.post_raw("/conversations/999999/take-over", &[("csrf_token", &token), ("version", "1")]).await;
+    let post = app
+        .post_raw(
+            "/conversations/999999/take-over",
+            &[("csrf_token", &token), ("version", "1")],
+        )
+        .await;
     assert_eq!(post.status().as_u16(), 404);
     let post = app
-        .post_raw("/conversations/999999/close", &[("csrf_token", &token), ("version", "1"), ("outcome", "resolved")])
+        .post_raw(
+            "/conversations/999999/close",
+            &[
+                ("csrf_token", &token),
+                ("version", "1"),
+                ("outcome", "resolved"),
+            ],
+        )
         .await;
     assert_eq!(post.status().as_u16(), 404);
 }
 
 async fn the_holder_replies_and_bodies_are_escaped(backend: Backend) {
     let app = spawn_app(backend).await;
-    let priya = app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
-    let id = app.conversation(Some("Noor <b>Haddad</b>"), ConversationState::Agent, Some(priya.id), "<script>alert(1)</script>");
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(
+        Some("Noor <b>Haddad</b>"),
+        ConversationState::Agent,
+        Some(priya.id),
+        "<script>alert(1)</script>",
+    );
 
-    let response = app.act(id, "messages", &[("body", "  Here is the <i>link</i>  ")]).await;
+    let response = app
+        .act(id, "messages", &[("body", "  Here is the <i>link</i>  ")])
+        .await;
 
     assert_eq!(location(&response), format!("/conversations/{id}#reply"));
     let page = app.get_html(&format!("/conversations/{id}")).await;
@@ -71,13 +126,19 @@ async fn the_holder_replies_and_bodies_are_escaped(backend: Backend) {
 
 async fn empty_or_long_replies_are_refused_with_the_text_kept(backend: Backend) {
     let app = spawn_app(backend).await;
-    let priya = app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
     let id = app.conversation(None, ConversationState::Agent, Some(priya.id), "Hi");
     let long = "word ".repeat(1001);
 
     let empty = app.act(id, "messages", &[("body", "   \n ")]).await;
     assert_eq!(empty.status().as_u16(), 422);
-    assert!(empty.text().await.unwrap().contains("Write a message before sending."));
+    assert!(empty
+        .text()
+        .await
+        .unwrap()
+        .contains("Write a message before sending."));
     let too_long = app.act(id, "messages", &[("body", &long)]).await;
     assert_eq!(too_long.status().as_u16(), 422);
     let page = too_long.text().await.unwrap();
@@ -89,7 +150,8 @@ async fn empty_or_long_replies_are_refused_with_the_text_kept(backend: Backend) 
 async fn the_view_shows_history_citations_and_facts(backend: Backend) {
     let app = spawn_app(backend).await;
     app.hearken(&["demo"], "");
-    app.sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD).await;
+    app.sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
+        .await;
     // Conversation 300 in the deterministic demo is closed; find any closed one with a citation.
     let list = app.get_html("/conversations?state=closed").await;
     let start = list.find("href=\"/conversations/").unwrap() + "href=\"/conversations/".len();
@@ -102,16 +164,32 @@ async fn the_view_shows_history_citations_and_facts(backend: Backend) {
     assert!(page.contains("class=\"system-note\""));
     assert!(page.contains("Closure history"));
     assert!(page.contains("Reopen conversation"), "an admin may reopen");
-    let article = page.split("href=\"/kb/").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    assert_eq!(app.get(&format!("/kb/{article}")).await.status().as_u16(), 200);
+    let article = page
+        .split("href=\"/kb/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/kb/{article}")).await.status().as_u16(),
+        200
+    );
 }
 
 async fn live_support_shows_waiting_cards_until_someone_takes_them(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
     let tom = app.new_visitor();
     app.member_signed_in(&tom, "tom", Role::Agent).await;
-    let named = app.conversation(Some("Noor Haddad"), ConversationState::Waiting, None, "Can I talk to a person?");
+    let named = app.conversation(
+        Some("Noor Haddad"),
+        ConversationState::Waiting,
+        None,
+        "Can I talk to a person?",
+    );
     let anonymous = app.conversation(None, ConversationState::Waiting, None, "Hello?");
     app.conversation(None, ConversationState::Bot, None, "Bot-only question");
 
@@ -120,36 +198,87 @@ async fn live_support_shows_waiting_cards_until_someone_takes_them(backend: Back
     assert!(board.contains(&format!("Visitor #{}", app.stored(anonymous).customer_id)));
     assert!(board.contains("Can I talk to a person?"));
     assert!(board.contains("Waiting for less than a minute"));
-    assert!(!board.contains("Bot-only question"), "bot conversations are not waiting");
+    assert!(
+        !board.contains("Bot-only question"),
+        "bot conversations are not waiting"
+    );
     app.act(named, "take-over", &[("version", "1")]).await;
 
     let toms_board = tom.get_html("/live/board").await;
     let priyas_board = app.get_html("/live/board").await;
-    assert!(!toms_board.contains("Noor Haddad"), "the card left Waiting for everyone");
+    assert!(
+        !toms_board.contains("Noor Haddad"),
+        "the card left Waiting for everyone"
+    );
     let mine = priyas_board.split("My conversations").nth(1).unwrap();
-    assert!(mine.contains("Noor Haddad"), "and joined Priya's conversations");
+    assert!(
+        mine.contains("Noor Haddad"),
+        "and joined Priya's conversations"
+    );
     let home = app.get_html("/").await;
     assert!(home.contains("data-live-board=\"/live/board\""));
 }
 
 async fn the_list_filters_by_state_outcome_agent_and_text(backend: Backend) {
     let app = spawn_app(backend).await;
-    let priya = app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
-    let waiting = app.conversation(Some("Wanda Waiting"), ConversationState::Waiting, None, "refund please");
-    let bot = app.conversation(Some("Bob Bot"), ConversationState::Bot, None, "opening hours?");
-    let held = app.conversation(Some("Hal Held"), ConversationState::Agent, Some(priya.id), "warranty claim");
-    let closed = app.conversation(Some("Cleo Closed"), ConversationState::Waiting, None, "invoice 100% wrong");
-    app.act(closed, "close", &[("version", "1"), ("outcome", "unresolved")]).await;
+    let priya = app
+        .member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let waiting = app.conversation(
+        Some("Wanda Waiting"),
+        ConversationState::Waiting,
+        None,
+        "refund please",
+    );
+    let bot = app.conversation(
+        Some("Bob Bot"),
+        ConversationState::Bot,
+        None,
+        "opening hours?",
+    );
+    let held = app.conversation(
+        Some("Hal Held"),
+        ConversationState::Agent,
+        Some(priya.id),
+        "warranty claim",
+    );
+    let closed = app.conversation(
+        Some("Cleo Closed"),
+        ConversationState::Waiting,
+        None,
+        "invoice 100% wrong",
+    );
+    app.act(
+        closed,
+        "close",
+        &[("version", "1"), ("outcome", "unresolved")],
+    )
+    .await;
     let shows = |page: &str, id: i64| page.contains(&format!("href=\"/conversations/{id}\""));
 
     let all = app.get_html("/conversations").await;
-    assert!([waiting, bot, held, closed].iter().all(|id| shows(&all, *id)), "bot-only ones included");
+    assert!(
+        [waiting, bot, held, closed]
+            .iter()
+            .all(|id| shows(&all, *id)),
+        "bot-only ones included"
+    );
     let active = app.get_html("/conversations?state=active").await;
-    assert!(shows(&active, waiting) && shows(&active, bot) && shows(&active, held) && !shows(&active, closed));
-    assert!(active.contains("Closed <span class=\"count\">1</span>"), "tab counts");
+    assert!(
+        shows(&active, waiting)
+            && shows(&active, bot)
+            && shows(&active, held)
+            && !shows(&active, closed)
+    );
+    assert!(
+        active.contains("Closed <span class=\"count\">1</span>"),
+        "tab counts"
+    );
     let unresolved = app.get_html("/conversations?outcome=unresolved").await;
     assert!(shows(&unresolved, closed) && !shows(&unresolved, held));
-    let mine = app.get_html(&format!("/conversations?agent={}", priya.id)).await;
+    let mine = app
+        .get_html(&format!("/conversations?agent={}", priya.id))
+        .await;
     assert!(shows(&mine, held) && shows(&mine, closed) && !shows(&mine, waiting));
     let by_message = app.get_html("/conversations?q=WARRANTY").await;
     assert!(shows(&by_message, held) && !shows(&by_message, bot));
@@ -158,17 +287,28 @@ async fn the_list_filters_by_state_outcome_agent_and_text(backend: Backend) {
     let literal_percent = app.get_html("/conversations?q=100%25").await;
     assert!(shows(&literal_percent, closed) && !shows(&literal_percent, waiting));
     let today = chrono::Utc::now().date_naive();
-    let period = app.get_html(&format!("/conversations?from={}&to={}", today.pred_opt().unwrap(), today.succ_opt().unwrap())).await;
+    let period = app
+        .get_html(&format!(
+            "/conversations?from={}&to={}",
+            today.pred_opt().unwrap(),
+            today.succ_opt().unwrap()
+        ))
+        .await;
     assert!(shows(&period, held));
-    let past = app.get_html("/conversations?from=2020-01-01&to=2020-01-31").await;
+    let past = app
+        .get_html("/conversations?from=2020-01-01&to=2020-01-31")
+        .await;
     assert!(past.contains("No conversations match these filters."));
 }
 
 async fn bad_filters_are_explained(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
 
-    let response = app.get("/conversations?state=archived&from=yesterday&q=refund").await;
+    let response = app
+        .get("/conversations?state=archived&from=yesterday&q=refund")
+        .await;
 
     assert_eq!(response.status().as_u16(), 400);
     let page = response.text().await.unwrap();
@@ -179,9 +319,17 @@ async fn bad_filters_are_explained(backend: Backend) {
 
 async fn pagination_walks_the_whole_list_without_repeats(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
     let mut created: Vec<i64> = (0..30)
-        .map(|i| app.conversation(Some(&format!("Customer {i}")), ConversationState::Bot, None, "Hi"))
+        .map(|i| {
+            app.conversation(
+                Some(&format!("Customer {i}")),
+                ConversationState::Bot,
+                None,
+                "Hi",
+            )
+        })
         .collect();
 
     let mut seen = Vec::new();
