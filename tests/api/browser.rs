@@ -75,8 +75,7 @@ async fn open_browser(driver: &Driver) -> Client {
                      "--disable-dev-shm-usage", "--window-size=1280,800"]
         }),
     );
-    ClientBuilder::rustls()
-        .expect("TLS setup")
+    ClientBuilder::native()
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
