@@ -382,6 +382,7 @@ impl Story {
                 agent_involved: false,
                 version: 1,
                 created_at: start,
+                visitor_token_hash: None,
             },
         )?;
         Ok(Story {

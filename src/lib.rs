@@ -1,5 +1,6 @@
 //! Hearken: a self-hosted customer-support chat.
 
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod csrf;

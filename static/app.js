@@ -87,7 +87,28 @@ function setUpLiveBoard() {
   document.addEventListener("visibilitychange", refresh);
 }
 
+function setUpLiveHistory() {
+  const history = document.querySelector("[data-live-history]");
+  if (!history) return;
+  setInterval(async () => {
+    if (document.hidden) return;
+    try {
+      const response = await fetch(history.dataset.liveHistory, { credentials: "same-origin" });
+      if (response.ok) {
+        const html = await response.text();
+        if (html !== history.dataset.last) {
+          history.dataset.last = html;
+          history.innerHTML = html;
+        }
+      }
+    } catch (_) {
+      // Try again on the next tick.
+    }
+  }, 3000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpLiveHistory();
   setUpDialogs();
   setUpEnterToSend();
   setUpLiveBoard();

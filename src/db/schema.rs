@@ -64,6 +64,7 @@ diesel::table! {
         agent_involved -> Bool,
         version -> BigInt,
         created_at -> Timestamp,
+        visitor_token_hash -> Nullable<Text>,
     }
 }
 

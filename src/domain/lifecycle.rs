@@ -210,6 +210,24 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
     }
 }
 
+/// The conversation leaves the bot for the team's queue: the customer asked for a person, or the
+/// bot could not answer. Only a conversation with the bot can escalate; `None` otherwise.
+pub fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Option<Transition> {
+    (snapshot.state == ConversationState::Bot).then(|| Transition {
+        state: ConversationState::Waiting,
+        assignee_id: None,
+        outcome: None,
+        closed_by_id: None,
+        closed_at: ClosedAt::Cleared,
+        waiting_since_cleared: false,
+        marks_agent_involved: false,
+        note: because,
+        note_outcome: None,
+        closure: None,
+        confirmation: String::new(),
+    })
+}
+
 /// An optional short reason given when closing.
 pub fn parse_reason(raw: &str) -> Result<Option<String>, &'static str> {
     let reason = raw.trim();

@@ -51,3 +51,13 @@ impl Article {
             .optional()
     }
 }
+
+impl Article {
+    /// What the bot may cite.
+    pub fn published(conn: &mut AnyConnection) -> QueryResult<Vec<Article>> {
+        articles::table
+            .filter(articles::published.eq(true))
+            .order(articles::id.asc())
+            .load(conn)
+    }
+}

@@ -24,6 +24,7 @@ pub struct Conversation {
     pub agent_involved: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
+    pub visitor_token_hash: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -40,6 +41,7 @@ pub struct NewConversation {
     pub agent_involved: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
+    pub visitor_token_hash: Option<String>,
 }
 
 /// The few numbers on the home page.
@@ -315,12 +317,13 @@ impl Conversation {
 
     /// Writes a transition if the conversation is still at `expected_version`, with its system
     /// note and closure-log row. Returns false, writing nothing, when somebody else changed the
-    /// conversation first. Call inside a transaction.
+    /// conversation first. `actor` is None for what the bot or the system does. Call inside a
+    /// transaction.
     pub fn apply_transition(
         conn: &mut AnyConnection,
         id: i64,
         expected_version: i64,
-        actor: &crate::domain::lifecycle::Actor,
+        actor: Option<&crate::domain::lifecycle::Actor>,
         transition: &crate::domain::lifecycle::Transition,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
@@ -338,7 +341,11 @@ impl Conversation {
                 ClosedAt::Now => Some(now),
                 ClosedAt::Cleared => None,
             }),
-            waiting_since: transition.waiting_since_cleared.then_some(None),
+            waiting_since: if transition.state == ConversationState::Waiting {
+                Some(Some(now))
+            } else {
+                transition.waiting_since_cleared.then_some(None)
+            },
             agent_involved: transition.marks_agent_involved.then_some(true),
             last_activity_at: now,
             version: expected_version + 1,
@@ -353,14 +360,14 @@ impl Conversation {
         if updated == 0 {
             return Ok(false);
         }
-        let note = transition.note.note(Some(&actor.name), None);
+        let note = transition.note.note(actor.map(|a| a.name.as_str()), None);
         debug_assert!(transition.note != SystemEvent::AutoClosed);
         Message::create(
             conn,
             &NewMessage {
                 conversation_id: id,
                 author: Author::System.as_str(),
-                author_user_id: Some(actor.id),
+                author_user_id: actor.map(|a| a.id),
                 body: &note,
                 system_event: Some(transition.note.as_str()),
                 event_outcome: transition.note_outcome.map(Outcome::as_str),
@@ -374,7 +381,7 @@ impl Conversation {
                     conversation_id: id,
                     outcome: outcome.as_str(),
                     replaced_outcome: replaced.map(Outcome::as_str),
-                    actor_user_id: Some(actor.id),
+                    actor_user_id: actor.map(|a| a.id),
                     reason: reason.as_deref(),
                     closed_at: now,
                 },
@@ -432,7 +439,7 @@ impl Conversation {
             .chain(mine.iter())
             .map(|(c, _)| c.id)
             .collect();
-        let mut last = crate::models::message::Message::last_said(conn, &ids)?;
+        let mut last = crate::models::message::Message::last_said(conn, &ids, true)?;
         let cards = |rows: Vec<(Conversation, Customer)>,
                      last: &mut std::collections::HashMap<i64, String>| {
             rows.into_iter()
@@ -481,5 +488,26 @@ impl Conversation {
         filter: &ConversationFilter,
     ) -> QueryResult<i64> {
         search_query(filter).count().get_result(conn)
+    }
+}
+
+impl Conversation {
+    /// New activity (a customer message): the conversation moves up the lists.
+    pub fn touch(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(conversations::table.find(id))
+            .set(conversations::last_activity_at.eq(now))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// A visitor's open conversation, found by the hash of their browser's token.
+    pub fn find_for_visitor(
+        conn: &mut AnyConnection,
+        token_hash: &str,
+    ) -> QueryResult<Option<Conversation>> {
+        conversations::table
+            .filter(conversations::visitor_token_hash.eq(token_hash))
+            .first(conn)
+            .optional()
     }
 }

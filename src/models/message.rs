@@ -102,17 +102,24 @@ impl Message {
             .collect())
     }
 
-    /// The latest customer, bot or agent message of each conversation (system notes skipped).
+    /// The latest message of each conversation: by anyone but the system, or (with
+    /// `customer_only`) what the customer last said, which is what a waiting card needs.
     pub fn last_said(
         conn: &mut AnyConnection,
         conversation_ids: &[i64],
+        customer_only: bool,
     ) -> QueryResult<std::collections::HashMap<i64, String>> {
         if conversation_ids.is_empty() {
             return Ok(Default::default());
         }
+        let authors: &[&str] = if customer_only {
+            &["customer"]
+        } else {
+            &["customer", "bot", "agent"]
+        };
         let latest: Vec<Option<i64>> = messages::table
             .filter(messages::conversation_id.eq_any(conversation_ids))
-            .filter(messages::author.ne("system"))
+            .filter(messages::author.eq_any(authors))
             .group_by(messages::conversation_id)
             .select(diesel::dsl::max(messages::id))
             .load(conn)?;

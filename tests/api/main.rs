@@ -3,6 +3,7 @@
 mod helpers;
 
 mod browser;
+mod chat;
 mod cli;
 mod database;
 mod health;

@@ -239,7 +239,7 @@ pub async fn list(
     let (rows, counts) = db::run(&pool, move |conn| {
         let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
         let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
-        let mut last = Message::last_said(conn, &ids)?;
+        let mut last = Message::last_said(conn, &ids, false)?;
         let mut rows = Vec::new();
         for (conversation, customer) in found {
             let assignee = match conversation.assignee_id.or(conversation.closed_by_id) {

@@ -1,0 +1,99 @@
+//! `GET /chat` (the page) and `GET /chat/history` (the messages, fetched every few seconds).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::db::{self, Pool};
+use crate::domain::{time, ConversationState};
+use crate::error::AppError;
+use crate::models::conversation::Conversation;
+use crate::models::message::{HistoryEntry, Message};
+use crate::models::team_settings::TeamSettings;
+use crate::routes::render;
+use crate::session::{token_hash, WebSession};
+
+/// What the visitor sees: their messages, the bot's and agents' replies, and when a person
+/// joins or leaves. Internal notes (closing, outcomes) are never shown to customers.
+pub struct VisitorView {
+    pub entries: Vec<HistoryEntry>,
+    pub state: Option<ConversationState>,
+    pub human_support: bool,
+    pub now: NaiveDateTime,
+}
+
+impl VisitorView {
+    pub fn shows(&self, entry: &HistoryEntry) -> bool {
+        match entry.message.system_event.as_deref() {
+            None => true,
+            Some(event) => matches!(event, "joined" | "left"),
+        }
+    }
+
+    pub fn ago(&self, at: &NaiveDateTime) -> String {
+        time::ago(*at, self.now)
+    }
+
+    pub fn waiting(&self) -> bool {
+        self.state == Some(ConversationState::Waiting)
+    }
+
+    pub fn may_ask_for_person(&self) -> bool {
+        self.human_support && self.state == Some(ConversationState::Bot)
+    }
+}
+
+pub async fn load(pool: &Pool, session: &WebSession) -> Result<VisitorView, AppError> {
+    let hash = super::visitor_token(session).map(|t| token_hash(&t));
+    db::run(pool, move |conn| {
+        let human_support = TeamSettings::get(conn)?.human_support_enabled;
+        let conversation = match hash {
+            Some(hash) => Conversation::find_for_visitor(conn, &hash)?,
+            None => None,
+        };
+        // A closed conversation is over for the visitor: the next message starts a new one.
+        let conversation = conversation.filter(|c| c.state.is_open());
+        let entries = match &conversation {
+            Some(c) => Message::history(conn, c.id)?,
+            None => Vec::new(),
+        };
+        Ok(VisitorView {
+            entries,
+            state: conversation.map(|c| c.state),
+            human_support,
+            now: crate::models::now(),
+        })
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "chat/show.html")]
+pub struct ChatPage {
+    pub csrf: String,
+    pub view: VisitorView,
+    pub draft: String,
+    pub error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "chat/_history.html")]
+struct HistoryPart {
+    view: VisitorView,
+}
+
+pub async fn show(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpResponse, AppError> {
+    let session = WebSession::from_request(&req);
+    let view = load(&pool, &session).await?;
+    render(&ChatPage {
+        csrf: session.csrf_token(),
+        view,
+        draft: String::new(),
+        error: None,
+    })
+}
+
+pub async fn history(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpResponse, AppError> {
+    let view = load(&pool, &WebSession::from_request(&req)).await?;
+    render(&HistoryPart { view })
+}
