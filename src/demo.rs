@@ -368,23 +368,8 @@ impl Story {
                 created_at: start,
             },
         )?;
-        let conversation = Conversation::create(
-            conn,
-            &NewConversation {
-                customer_id: customer.id,
-                state: ConversationState::Bot.as_str(),
-                assignee_id: None,
-                outcome: None,
-                closed_by_id: None,
-                closed_at: None,
-                waiting_since: None,
-                last_activity_at: start,
-                agent_involved: false,
-                version: 1,
-                created_at: start,
-                visitor_token_hash: None,
-            },
-        )?;
+        let conversation =
+            Conversation::create(conn, &NewConversation::with_bot(customer.id, start, None))?;
         Ok(Story {
             conversation_id: conversation.id,
             customer_name: customer.display_name(),

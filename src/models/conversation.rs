@@ -44,6 +44,30 @@ pub struct NewConversation {
     pub visitor_token_hash: Option<String>,
 }
 
+impl NewConversation {
+    /// A conversation that has just started with the bot.
+    pub fn with_bot(
+        customer_id: i64,
+        at: NaiveDateTime,
+        visitor_token_hash: Option<String>,
+    ) -> Self {
+        NewConversation {
+            customer_id,
+            state: ConversationState::Bot.as_str(),
+            assignee_id: None,
+            outcome: None,
+            closed_by_id: None,
+            closed_at: None,
+            waiting_since: None,
+            last_activity_at: at,
+            agent_involved: false,
+            version: 1,
+            created_at: at,
+            visitor_token_hash,
+        }
+    }
+}
+
 /// The few numbers on the home page.
 #[derive(Clone, Debug, Default)]
 pub struct Overview {

@@ -93,30 +93,26 @@ async fn screenshot(browser: &Client, name: &str) {
 
 async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.goto(&app.url("/sign-in")).await.unwrap();
-    browser
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(browser, Locator::Id("email"), email).await;
+    type_into(browser, Locator::Id("password"), PASSWORD).await;
+    click(browser, Locator::Css("button[type=submit]")).await;
     browser
         .wait()
         .for_element(Locator::Css("h1"))
+        .await
+        .unwrap();
+}
+
+async fn click(browser: &Client, target: Locator<'_>) {
+    browser.find(target).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(browser: &Client, target: Locator<'_>, text: &str) {
+    browser
+        .find(target)
+        .await
+        .unwrap()
+        .send_keys(text)
         .await
         .unwrap();
 }
@@ -145,13 +141,7 @@ async fn wait_for_text(browser: &Client, expected: &str) -> String {
 }
 
 async fn close_in_dialog(browser: &Client, outcome: &str) {
-    browser
-        .find(Locator::LinkText("Close conversation"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(browser, Locator::LinkText("Close conversation")).await;
     let dialog = browser
         .wait()
         .for_element(Locator::Css("dialog#close-dialog[open]"))
@@ -198,25 +188,15 @@ async fn an_agent_closes_changes_and_an_admin_reopens_in_a_browser(backend: Back
     sign_in(&browser, &app, "priya@example.com").await;
     wait_for_text(&browser, "Noor Haddad").await;
     screenshot(&browser, &format!("{tag}-1-live-support")).await;
-    browser
-        .find(Locator::Css(&format!(
-            "#waiting-{id} a[href='/conversations/{id}']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &browser,
+        Locator::Css(&format!("#waiting-{id} a[href='/conversations/{id}']")),
+    )
+    .await;
     wait_for_text(&browser, "My parcel arrived damaged.").await;
 
     // Take over, then reply with Enter.
-    browser
-        .find(Locator::Css("form[action$='take-over'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("form[action$='take-over'] button")).await;
     wait_for_text(&browser, "Priya Shah joined the conversation").await;
     let reply = browser.find(Locator::Id("reply-body")).await.unwrap();
     reply
@@ -239,26 +219,14 @@ async fn an_agent_closes_changes_and_an_admin_reopens_in_a_browser(backend: Back
     assert_eq!(app.closures(id).len(), 2);
 
     // As admin, reopen.
-    browser
-        .find(Locator::Css("form[action='/sign-out'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("form[action='/sign-out'] button")).await;
     wait_for_text(&browser, "You have signed out.").await;
     sign_in(&browser, &app, "maya@example.com").await;
     browser
         .goto(&app.url(&format!("/conversations/{id}")))
         .await
         .unwrap();
-    browser
-        .find(Locator::Css("form[action$='reopen'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css("form[action$='reopen'] button")).await;
     let text = wait_for_text(&browser, "Conversation reopened.").await;
     assert!(text.contains("Maya Fischer reopened the conversation"));
     screenshot(&browser, &format!("{tag}-3-reopened")).await;
@@ -306,13 +274,7 @@ async fn live_support_updates_itself_and_escape_cancels_the_dialog(backend: Back
         .await
         .unwrap();
     browser.set_window_size(390, 844).await.unwrap();
-    browser
-        .find(Locator::LinkText("Close conversation"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::LinkText("Close conversation")).await;
     browser
         .wait()
         .for_element(Locator::Css("dialog[open]"))
@@ -323,13 +285,12 @@ async fn live_support_updates_itself_and_escape_cancels_the_dialog(backend: Back
         &format!("{}-4-dialog-phone", format!("{backend:?}").to_lowercase()),
     )
     .await;
-    browser
-        .find(Locator::Css("dialog[open] input[value=resolved]"))
-        .await
-        .unwrap()
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
+    type_into(
+        &browser,
+        Locator::Css("dialog[open] input[value=resolved]"),
+        "\u{E00C}",
+    )
+    .await;
     for _ in 0..50 {
         if browser
             .find_all(Locator::Css("dialog[open]"))

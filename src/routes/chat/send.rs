@@ -50,20 +50,7 @@ fn open_conversation(
     let token = random_token();
     let conversation = Conversation::create(
         conn,
-        &NewConversation {
-            customer_id: customer.id,
-            state: ConversationState::Bot.as_str(),
-            assignee_id: None,
-            outcome: None,
-            closed_by_id: None,
-            closed_at: None,
-            waiting_since: None,
-            last_activity_at: now,
-            agent_involved: false,
-            version: 1,
-            created_at: now,
-            visitor_token_hash: Some(token_hash(&token)),
-        },
+        &NewConversation::with_bot(customer.id, now, Some(token_hash(&token))),
     )?;
     Ok((conversation, Some(token)))
 }
