@@ -14,6 +14,7 @@ use crate::models::closure::{Closure, NewClosure};
 use crate::models::conversation::{Conversation, NewConversation};
 use crate::models::customer::{Customer, NewCustomer};
 use crate::models::message::{Message, NewMessage};
+use crate::models::report_count::{local_day, ReportCount};
 use crate::models::server_secret::ServerSecret;
 use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
 use crate::models::user::{NewUser, User};
@@ -30,6 +31,7 @@ pub const DEMO_TEAM: [(&str, &str, Role); 5] = [
 ];
 
 const CONVERSATIONS: usize = 320;
+const DEMO_ZONE: chrono_tz::Tz = chrono_tz::Europe::Berlin;
 const DAYS: i64 = 90;
 
 /// Articles: title, slug, body, question a customer asks, and how often conversations citing it
@@ -260,7 +262,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
         TeamSettings::update(
             conn,
             &TeamSettingsUpdate {
-                time_zone: "Europe/Berlin",
+                time_zone: DEMO_ZONE.name(),
                 human_support_enabled: true,
                 wait_time_minutes: 15,
                 auto_close_enabled: true,
@@ -277,6 +279,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
             summary.conversations += 1;
             summary.messages += story.messages;
         }
+        ReportCount::rebuild(conn, DEMO_ZONE)?;
         Ok(DemoOutcome::Loaded(summary))
     });
     match result {
@@ -738,6 +741,7 @@ impl Story {
                 last_activity_at: self.clock,
                 agent_involved,
                 version,
+                report_day: closed_at.map(|at| local_day(at, DEMO_ZONE)),
             },
         )?;
         Ok(())

@@ -58,8 +58,7 @@ fn escalate_to_team(
     match escalate(&snapshot, because) {
         Some(transition) => Conversation::apply_transition(
             conn,
-            conversation.id,
-            conversation.version,
+            conversation,
             None,
             &transition,
             crate::models::now(),

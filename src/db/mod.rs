@@ -2,6 +2,7 @@
 //! few pieces of SQL that must differ between the two backends.
 
 pub mod migrations;
+pub mod per_backend;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -65,6 +65,19 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         visitor_token_hash -> Nullable<Text>,
+        report_day -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    report_counts (day, metric, outcome, agent_involved, closed_by_id, article_id) {
+        day -> Date,
+        metric -> Text,
+        outcome -> Text,
+        agent_involved -> Bool,
+        closed_by_id -> BigInt,
+        article_id -> BigInt,
+        count -> BigInt,
     }
 }
 
@@ -145,4 +158,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     citations,
     team_settings,
+    report_counts,
 );

@@ -25,6 +25,7 @@ pub struct Conversation {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub visitor_token_hash: Option<String>,
+    pub report_day: Option<chrono::NaiveDate>,
 }
 
 #[derive(Insertable)]
@@ -155,6 +156,7 @@ pub struct ConversationUpdate {
     pub last_activity_at: NaiveDateTime,
     pub agent_involved: bool,
     pub version: i64,
+    pub report_day: Option<chrono::NaiveDate>,
 }
 
 impl Conversation {
@@ -184,6 +186,7 @@ struct TransitionChangeset {
     agent_involved: Option<bool>,
     last_activity_at: NaiveDateTime,
     version: i64,
+    report_day: Option<Option<chrono::NaiveDate>>,
 }
 
 /// A waiting or assigned conversation as Live support shows it.
@@ -345,8 +348,7 @@ impl Conversation {
     /// transaction.
     pub fn apply_transition(
         conn: &mut AnyConnection,
-        id: i64,
-        expected_version: i64,
+        before: &Conversation,
         actor: Option<&crate::domain::lifecycle::Actor>,
         transition: &crate::domain::lifecycle::Transition,
         now: NaiveDateTime,
@@ -355,6 +357,15 @@ impl Conversation {
         use crate::domain::{Author, SystemEvent};
         use crate::models::closure::{Closure, NewClosure};
         use crate::models::message::{Message, NewMessage};
+        use crate::models::report_count::{local_day, Counted, ReportCount};
+
+        let id = before.id;
+        let expected_version = before.version;
+        let zone = crate::domain::time::zone(
+            &crate::models::team_settings::TeamSettings::get(conn)?.time_zone,
+        );
+        let today = local_day(now, zone);
+        let closes = transition.state == ConversationState::Closed;
 
         let changes = TransitionChangeset {
             state: transition.state.as_str(),
@@ -373,6 +384,7 @@ impl Conversation {
             agent_involved: transition.marks_agent_involved.then_some(true),
             last_activity_at: now,
             version: expected_version + 1,
+            report_day: Some(closes.then_some(today)),
         };
         let updated = diesel::update(
             conversations::table
@@ -410,6 +422,36 @@ impl Conversation {
                     closed_at: now,
                 },
             )?;
+        }
+        // The reports' counters move with the conversation, in this same transaction.
+        if let (ConversationState::Closed, Some(old), Some(day)) =
+            (before.state, before.outcome(), before.report_day)
+        {
+            let counted = Counted {
+                conversation_id: id,
+                day,
+                outcome: old,
+                agent_involved: before.agent_involved,
+                closed_by_id: before.closed_by_id,
+            };
+            ReportCount::count_closed(conn, counted, -1)?;
+        }
+        if let (true, Some(outcome)) = (closes, transition.outcome) {
+            let counted = Counted {
+                conversation_id: id,
+                day: today,
+                outcome,
+                agent_involved: before.agent_involved || transition.marks_agent_involved,
+                closed_by_id: transition.closed_by_id,
+            };
+            ReportCount::count_closed(conn, counted, 1)?;
+            if before.state == ConversationState::Closed {
+                ReportCount::count_change(conn, today, outcome, transition.closed_by_id)?;
+            }
+        }
+        if before.state == ConversationState::Bot && transition.state == ConversationState::Waiting
+        {
+            ReportCount::count_escalation(conn, today)?;
         }
         Ok(true)
     }

@@ -50,7 +50,8 @@ pub async fn perform(
                 Err(refusal) => return Ok(Acted::Refused(refusal)),
             };
             let now = crate::models::now();
-            if Conversation::apply_transition(conn, id, version, Some(&actor), &transition, now)? {
+            if Conversation::apply_transition(conn, &conversation, Some(&actor), &transition, now)?
+            {
                 Ok(Acted::Done(transition.confirmation))
             } else {
                 Ok(Acted::Stale)

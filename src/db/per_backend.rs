@@ -1,0 +1,45 @@
+//! The few statements whose SQL differs between PostgreSQL and SQLite. Here only the placeholder
+//! syntax differs; the upsert itself (`ON CONFLICT ... DO UPDATE`) is understood by both.
+
+use chrono::NaiveDate;
+use diesel::sql_types::{BigInt, Bool, Date, Text};
+use diesel::{QueryResult, RunQueryDsl};
+
+use super::AnyConnection;
+
+/// Adds `delta` to one report counter, creating it at `delta` if it does not exist.
+#[allow(clippy::too_many_arguments)]
+pub fn add_to_report_count(
+    conn: &mut AnyConnection,
+    day: NaiveDate,
+    metric: &str,
+    outcome: &str,
+    agent_involved: bool,
+    closed_by_id: i64,
+    article_id: i64,
+    delta: i64,
+) -> QueryResult<()> {
+    const COLUMNS: &str = "INSERT INTO report_counts \
+        (day, metric, outcome, agent_involved, closed_by_id, article_id, count)";
+    const CONFLICT: &str =
+        "ON CONFLICT (day, metric, outcome, agent_involved, closed_by_id, article_id) \
+        DO UPDATE SET count = report_counts.count + excluded.count";
+    macro_rules! run {
+        ($conn:expr, $values:literal) => {
+            diesel::sql_query(format!("{COLUMNS} VALUES {} {CONFLICT}", $values))
+                .bind::<Date, _>(day)
+                .bind::<Text, _>(metric)
+                .bind::<Text, _>(outcome)
+                .bind::<Bool, _>(agent_involved)
+                .bind::<BigInt, _>(closed_by_id)
+                .bind::<BigInt, _>(article_id)
+                .bind::<BigInt, _>(delta)
+                .execute($conn)
+        };
+    }
+    match conn {
+        AnyConnection::Postgresql(pg) => run!(pg, "($1, $2, $3, $4, $5, $6, $7)"),
+        AnyConnection::Sqlite(lite) => run!(lite, "(?, ?, ?, ?, ?, ?, ?)"),
+    }?;
+    Ok(())
+}

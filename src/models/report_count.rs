@@ -1,0 +1,262 @@
+//! Per-day report counters: written with every close, change of outcome, reopening and
+//! escalation (in the same transaction), read by the reports.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::db::per_backend::add_to_report_count;
+use crate::db::schema::{citations, closure_log, messages, report_counts};
+use crate::db::AnyConnection;
+use crate::domain::{Outcome, SystemEvent};
+
+pub const CLOSED: &str = "closed";
+pub const ARTICLE_CLOSED: &str = "article_closed";
+pub const ESCALATED: &str = "escalated";
+pub const CHANGED: &str = "changed";
+
+/// The team's local day of a UTC time.
+pub fn local_day(at: NaiveDateTime, zone: Tz) -> NaiveDate {
+    zone.from_utc_datetime(&at).date_naive()
+}
+
+/// A closed conversation as the counters see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    pub conversation_id: i64,
+    pub day: NaiveDate,
+    pub outcome: Outcome,
+    pub agent_involved: bool,
+    pub closed_by_id: Option<i64>,
+}
+
+fn total() -> diesel::expression::SqlLiteral<BigInt> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
+    sql::<BigInt>("CAST(SUM(report_counts.count) AS BIGINT)")
+}
+
+pub struct ReportCount;
+
+impl ReportCount {
+    /// The articles the bot cited in a conversation.
+    fn cited_articles(conn: &mut AnyConnection, conversation_id: i64) -> QueryResult<Vec<i64>> {
+        citations::table
+            .inner_join(messages::table)
+            .filter(messages::conversation_id.eq(conversation_id))
+            .select(citations::article_id)
+            .distinct()
+            .load(conn)
+    }
+
+    /// Counts a closed conversation in (`delta` = 1) or out of (`delta` = -1) its day.
+    pub fn count_closed(conn: &mut AnyConnection, closed: Counted, delta: i64) -> QueryResult<()> {
+        let outcome = closed.outcome.as_str();
+        let closer = closed.closed_by_id.unwrap_or(0);
+        add_to_report_count(
+            conn,
+            closed.day,
+            CLOSED,
+            outcome,
+            closed.agent_involved,
+            closer,
+            0,
+            delta,
+        )?;
+        for article in Self::cited_articles(conn, closed.conversation_id)? {
+            add_to_report_count(
+                conn,
+                closed.day,
+                ARTICLE_CLOSED,
+                outcome,
+                closed.agent_involved,
+                0,
+                article,
+                delta,
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn count_escalation(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<()> {
+        add_to_report_count(conn, day, ESCALATED, "", false, 0, 0, 1)
+    }
+
+    pub fn count_change(
+        conn: &mut AnyConnection,
+        day: NaiveDate,
+        outcome: Outcome,
+        by: Option<i64>,
+    ) -> QueryResult<()> {
+        add_to_report_count(
+            conn,
+            day,
+            CHANGED,
+            outcome.as_str(),
+            false,
+            by.unwrap_or(0),
+            0,
+            1,
+        )
+    }
+
+    /// Recomputes every counter from the conversations, their notes and the closure log (after
+    /// loading data in bulk, or when the team's time zone changed). Closed conversations are
+    /// counted by their stored `report_day`; notes and changes by their time in `zone`.
+    pub fn rebuild(conn: &mut AnyConnection, zone: Tz) -> QueryResult<()> {
+        diesel::delete(report_counts::table).execute(conn)?;
+        // The same SQL on both databases, and no parameters: closed conversations by their day.
+        diesel::sql_query(
+            "INSERT INTO report_counts \
+                 (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
+             SELECT report_day, 'closed', outcome, agent_involved, COALESCE(closed_by_id, 0), 0, COUNT(*) \
+             FROM conversations \
+             WHERE state = 'closed' AND report_day IS NOT NULL \
+             GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)",
+        )
+        .execute(conn)?;
+        diesel::sql_query(
+            "INSERT INTO report_counts \
+                 (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
+             SELECT c.report_day, 'article_closed', c.outcome, c.agent_involved, 0, ci.article_id, \
+                    COUNT(DISTINCT c.id) \
+             FROM conversations c \
+             JOIN messages m ON m.conversation_id = c.id \
+             JOIN citations ci ON ci.message_id = m.id \
+             WHERE c.state = 'closed' AND c.report_day IS NOT NULL \
+             GROUP BY c.report_day, c.outcome, c.agent_involved, ci.article_id",
+        )
+        .execute(conn)?;
+        let mut escalations: std::collections::BTreeMap<NaiveDate, i64> = Default::default();
+        let mut last_id = 0i64;
+        loop {
+            let page: Vec<(i64, NaiveDateTime)> = messages::table
+                .filter(messages::system_event.eq_any([
+                    SystemEvent::BotEscalated.as_str(),
+                    SystemEvent::CustomerRequestedHuman.as_str(),
+                ]))
+                .filter(messages::id.gt(last_id))
+                .order(messages::id.asc())
+                .limit(10_000)
+                .select((messages::id, messages::created_at))
+                .load(conn)?;
+            let Some((id, _)) = page.last() else { break };
+            last_id = *id;
+            for (_, at) in page {
+                *escalations.entry(local_day(at, zone)).or_default() += 1;
+            }
+        }
+        for (day, n) in escalations {
+            add_to_report_count(conn, day, ESCALATED, "", false, 0, 0, n)?;
+        }
+        let changes: Vec<(NaiveDateTime, String, Option<i64>)> = closure_log::table
+            .filter(closure_log::replaced_outcome.is_not_null())
+            .select((
+                closure_log::closed_at,
+                closure_log::outcome,
+                closure_log::actor_user_id,
+            ))
+            .load(conn)?;
+        for (at, outcome, actor) in changes {
+            add_to_report_count(
+                conn,
+                local_day(at, zone),
+                CHANGED,
+                &outcome,
+                false,
+                actor.unwrap_or(0),
+                0,
+                1,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// One row of closed-conversation totals: day, outcome, whether an agent took part, count.
+pub type ClosedRow = (NaiveDate, String, bool, i64);
+
+impl ReportCount {
+    pub fn closed_by_day(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<ClosedRow>> {
+        report_counts::table
+            .filter(report_counts::metric.eq(CLOSED))
+            .filter(report_counts::day.between(from, to))
+            .group_by((
+                report_counts::day,
+                report_counts::outcome,
+                report_counts::agent_involved,
+            ))
+            .select((
+                report_counts::day,
+                report_counts::outcome,
+                report_counts::agent_involved,
+                total(),
+            ))
+            .order(report_counts::day.asc())
+            .load(conn)
+    }
+
+    /// (closer, outcome, count) of conversations closed in the period.
+    pub fn closed_by_member(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(i64, String, i64)>> {
+        report_counts::table
+            .filter(report_counts::metric.eq(CLOSED))
+            .filter(report_counts::day.between(from, to))
+            .group_by((report_counts::closed_by_id, report_counts::outcome))
+            .select((report_counts::closed_by_id, report_counts::outcome, total()))
+            .load(conn)
+    }
+
+    /// (member, count) of outcomes changed in the period.
+    pub fn changes_by_member(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(i64, i64)>> {
+        report_counts::table
+            .filter(report_counts::metric.eq(CHANGED))
+            .filter(report_counts::day.between(from, to))
+            .group_by(report_counts::closed_by_id)
+            .select((report_counts::closed_by_id, total()))
+            .load(conn)
+    }
+
+    /// (article, outcome, conversations) for conversations closed in the period.
+    pub fn by_article(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(i64, String, i64)>> {
+        report_counts::table
+            .filter(report_counts::metric.eq(ARTICLE_CLOSED))
+            .filter(report_counts::day.between(from, to))
+            .group_by((report_counts::article_id, report_counts::outcome))
+            .select((report_counts::article_id, report_counts::outcome, total()))
+            .load(conn)
+    }
+
+    /// Total of a simple metric (escalated, changed) in the period.
+    pub fn metric_total(
+        conn: &mut AnyConnection,
+        metric: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<i64> {
+        let sum: Option<i64> = report_counts::table
+            .filter(report_counts::metric.eq(metric))
+            .filter(report_counts::day.between(from, to))
+            .select(sql::<diesel::sql_types::Nullable<BigInt>>(
+                "CAST(SUM(report_counts.count) AS BIGINT)",
+            ))
+            .first(conn)?;
+        Ok(sum.unwrap_or(0))
+    }
+}
