@@ -3,6 +3,7 @@
 pub mod conversation;
 pub mod credentials;
 pub mod lifecycle;
+pub mod report;
 pub mod role;
 pub mod time;
 

@@ -61,3 +61,18 @@ impl Article {
             .load(conn)
     }
 }
+
+impl Article {
+    /// Title and slug of every article, for the reports.
+    pub fn titles(
+        conn: &mut AnyConnection,
+    ) -> QueryResult<std::collections::HashMap<i64, (String, String)>> {
+        let rows: Vec<(i64, String, String)> = articles::table
+            .select((articles::id, articles::title, articles::slug))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, slug)| (id, (title, slug)))
+            .collect())
+    }
+}

@@ -251,6 +251,19 @@ pub struct ConversationFilter {
     pub until: Option<NaiveDateTime>,
     /// Lower-case text to find in the customer's name or email, or in any message.
     pub text: Option<String>,
+    /// Closed conversations counted in these report days (the reports link here).
+    pub closed_from: Option<chrono::NaiveDate>,
+    pub closed_to: Option<chrono::NaiveDate>,
+    /// Whether an agent took part (false: the bot alone).
+    pub agent_involved: Option<bool>,
+    /// Closed by this member; `Some(None)` for closed automatically.
+    pub closed_by: Option<Option<i64>>,
+    /// The bot cited this article.
+    pub article_id: Option<i64>,
+    /// Escalated to the team within [start, end) (UTC).
+    pub escalated_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Had its outcome changed within [start, end) (UTC).
+    pub changed_between: Option<(NaiveDateTime, NaiveDateTime)>,
 }
 
 /// A position in the list: the last row of the previous page.
@@ -309,6 +322,51 @@ fn search_query(filter: &ConversationFilter) -> Search<'static> {
     }
     if let Some(until) = filter.until {
         query = query.filter(conversations::last_activity_at.lt(until));
+    }
+    if let Some(from) = filter.closed_from {
+        query = query.filter(conversations::report_day.ge(from));
+    }
+    if let Some(to) = filter.closed_to {
+        query = query.filter(conversations::report_day.le(to));
+    }
+    if let Some(involved) = filter.agent_involved {
+        query = query.filter(conversations::agent_involved.eq(involved));
+    }
+    match filter.closed_by {
+        None => {}
+        Some(Some(member)) => query = query.filter(conversations::closed_by_id.eq(member)),
+        Some(None) => query = query.filter(conversations::closed_by_id.is_null()),
+    }
+    if let Some(article) = filter.article_id {
+        use crate::db::schema::citations;
+        query = query.filter(diesel::dsl::exists(
+            citations::table
+                .inner_join(messages::table)
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(citations::article_id.eq(article)),
+        ));
+    }
+    if let Some((start, end)) = filter.escalated_between {
+        query = query.filter(diesel::dsl::exists(
+            messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(messages::system_event.eq_any([
+                    crate::domain::SystemEvent::BotEscalated.as_str(),
+                    crate::domain::SystemEvent::CustomerRequestedHuman.as_str(),
+                ]))
+                .filter(messages::created_at.ge(start))
+                .filter(messages::created_at.lt(end)),
+        ));
+    }
+    if let Some((start, end)) = filter.changed_between {
+        use crate::db::schema::closure_log;
+        query = query.filter(diesel::dsl::exists(
+            closure_log::table
+                .filter(closure_log::conversation_id.eq(conversations::id))
+                .filter(closure_log::replaced_outcome.is_not_null())
+                .filter(closure_log::closed_at.ge(start))
+                .filter(closure_log::closed_at.lt(end)),
+        ));
     }
     if let Some(text) = &filter.text {
         let pattern = format!("%{}%", escape_like(text));

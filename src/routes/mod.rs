@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod health;
 pub mod kb;
 pub mod live;
+pub mod reports;
 pub mod team;
 
 use actix_web::http::{header, StatusCode};

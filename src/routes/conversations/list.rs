@@ -38,10 +38,41 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub after: String,
+    /// Set by the links in Reports: closed in these report days, by whom, bot alone or not,
+    /// citing which article.
+    #[serde(default)]
+    pub closed_from: String,
+    #[serde(default)]
+    pub closed_to: String,
+    #[serde(default)]
+    pub involved: String,
+    #[serde(default)]
+    pub closed_by: String,
+    #[serde(default)]
+    pub article: String,
+    #[serde(default)]
+    pub escalated_from: String,
+    #[serde(default)]
+    pub escalated_to: String,
+    #[serde(default)]
+    pub changed_from: String,
+    #[serde(default)]
+    pub changed_to: String,
 }
 
 impl ListQuery {
     /// This list's URL with another state tab and/or position.
+    /// Whether the list was narrowed from a report.
+    pub fn from_report(&self) -> bool {
+        !(self.closed_from.is_empty()
+            && self.closed_to.is_empty()
+            && self.involved.is_empty()
+            && self.closed_by.is_empty()
+            && self.article.is_empty()
+            && self.escalated_from.is_empty()
+            && self.changed_from.is_empty())
+    }
+
     pub fn href(&self, state: &str, after: Option<&str>) -> String {
         let pairs = [
             ("state", state),
@@ -50,6 +81,15 @@ impl ListQuery {
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
             ("q", self.q.as_str()),
+            ("closed_from", self.closed_from.as_str()),
+            ("closed_to", self.closed_to.as_str()),
+            ("involved", self.involved.as_str()),
+            ("closed_by", self.closed_by.as_str()),
+            ("article", self.article.as_str()),
+            ("escalated_from", self.escalated_from.as_str()),
+            ("escalated_to", self.escalated_to.as_str()),
+            ("changed_from", self.changed_from.as_str()),
+            ("changed_to", self.changed_to.as_str()),
             ("after", after.unwrap_or("")),
         ];
         let query: Vec<String> = pairs
@@ -111,6 +151,44 @@ impl ListQuery {
         } else if !text.is_empty() {
             filter.text = Some(text.to_lowercase());
         }
+        filter.closed_from = day(&self.closed_from, &mut errors);
+        filter.closed_to = day(&self.closed_to, &mut errors);
+        match self.involved.as_str() {
+            "" => {}
+            "bot" => filter.agent_involved = Some(false),
+            "agent" => filter.agent_involved = Some(true),
+            other => errors.push(format!("\"{other}\" is neither bot nor agent.")),
+        }
+        match self.closed_by.as_str() {
+            "" => {}
+            "system" => filter.closed_by = Some(None),
+            other => match other.parse::<i64>() {
+                Ok(id) => filter.closed_by = Some(Some(id)),
+                Err(_) => {
+                    errors.push("Choose who closed the conversations from the list.".to_owned())
+                }
+            },
+        }
+        if !self.article.is_empty() {
+            match self.article.parse::<i64>() {
+                Ok(id) => filter.article_id = Some(id),
+                Err(_) => errors.push("That article link is not valid.".to_owned()),
+            }
+        }
+        // Local days to UTC instants: [start of the first day, start of the day after the last).
+        let between = |from: &str, to: &str, errors: &mut Vec<String>| {
+            if from.is_empty() && to.is_empty() {
+                return None;
+            }
+            let first = day(from, errors)?;
+            let last = day(to, errors)?;
+            Some((
+                local_midnight_utc(first, zone),
+                local_midnight_utc(last.succ_opt()?, zone),
+            ))
+        };
+        filter.escalated_between = between(&self.escalated_from, &self.escalated_to, &mut errors);
+        filter.changed_between = between(&self.changed_from, &self.changed_to, &mut errors);
         let cursor = if self.after.is_empty() {
             None
         } else {

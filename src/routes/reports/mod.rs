@@ -1,0 +1,281 @@
+//! Reports for team leads and admins: how often conversations end resolved, bot alone versus
+//! with an agent, per member, and which articles keep showing up in unresolved conversations.
+//! Every figure comes from the per-day counters and links to the conversations behind it.
+
+pub mod chart;
+pub mod export;
+pub mod show;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::{self, Pool};
+use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
+use crate::domain::{time, Outcome};
+use crate::error::{url_encode, AppError};
+use crate::models::article::Article;
+use crate::models::report_count::{local_day, ReportCount, CHANGED, ESCALATED};
+use crate::models::team_settings::TeamSettings;
+use crate::models::user::User;
+
+/// Articles linked to fewer conversations than this are marked as too few to judge.
+pub const MIN_SAMPLE: i64 = 5;
+
+/// The period as chosen in the URL, kept verbatim to refill the form.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub by: String,
+}
+
+impl ReportQuery {
+    /// The same report with another granularity or as CSV, for links.
+    pub fn query_string(&self) -> String {
+        [
+            ("period", &self.period),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("by", &self.by),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    fn parse(&self, today: NaiveDate) -> Result<(Period, Granularity), Vec<String>> {
+        let mut errors = Vec::new();
+        let period = match self.period.as_str() {
+            "" => Some(Period::last(30, today)),
+            "7" | "14" | "30" | "90" => {
+                Some(Period::last(self.period.parse().unwrap_or(30), today))
+            }
+            "custom" => {
+                let parse = |raw: &str, what: &str, errors: &mut Vec<String>| {
+                    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                        .map_err(|_| errors.push(format!("Enter the {what} date like 2026-11-25.")))
+                        .ok()
+                };
+                match (
+                    parse(&self.from, "start", &mut errors),
+                    parse(&self.to, "end", &mut errors),
+                ) {
+                    (Some(from), Some(to)) if from > to => {
+                        errors.push("The period ends before it starts.".to_owned());
+                        None
+                    }
+                    (Some(from), Some(to)) if (to - from).num_days() > 366 => {
+                        errors.push("Choose a period of at most a year.".to_owned());
+                        None
+                    }
+                    (Some(from), Some(to)) => Some(Period { from, to }),
+                    _ => None,
+                }
+            }
+            other => {
+                errors.push(format!("There is no period called \"{other}\"; choose 7, 14, 30 or 90 days, or a custom range."));
+                None
+            }
+        };
+        let by = match (self.by.as_str(), period) {
+            ("day", _) => Some(Granularity::Day),
+            ("week", _) => Some(Granularity::Week),
+            ("", Some(p)) if p.days() > 45 => Some(Granularity::Week),
+            ("", _) => Some(Granularity::Day),
+            (other, _) => {
+                errors.push(format!("Group by day or week, not \"{other}\"."));
+                None
+            }
+        };
+        match (period, by) {
+            (Some(period), Some(by)) if errors.is_empty() => Ok((period, by)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// One member's row (member 0 is "closed automatically").
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub split: Split,
+    pub changed: i64,
+}
+
+impl MemberRow {
+    /// The Conversations list's `closed_by` value for this row.
+    pub fn closed_by_param(&self) -> String {
+        if self.id == 0 {
+            "system".to_owned()
+        } else {
+            self.id.to_string()
+        }
+    }
+}
+
+pub struct ArticleRow {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub split: Split,
+}
+
+impl ArticleRow {
+    pub fn too_few(&self) -> bool {
+        self.split.closed() < MIN_SAMPLE
+    }
+}
+
+/// Everything the page and the CSV files show.
+pub struct ReportData {
+    pub period: Period,
+    pub previous: Period,
+    pub by: Granularity,
+    pub zone: String,
+    pub counts: ClosedCounts,
+    pub escalations: (i64, i64),
+    pub changed: (i64, i64),
+    pub members: Vec<MemberRow>,
+    pub articles: Vec<ArticleRow>,
+}
+
+impl ReportData {
+    pub fn buckets(&self) -> Vec<(Period, Split)> {
+        self.period
+            .buckets(self.by)
+            .into_iter()
+            .map(|bucket| (bucket, self.counts.total_in(bucket)))
+            .collect()
+    }
+
+    /// The Conversations list behind a figure of this period.
+    pub fn list_href(&self, bucket: Option<Period>, extra: &str) -> String {
+        let p = bucket.unwrap_or(self.period);
+        format!(
+            "/conversations?state=closed&closed_from={}&closed_to={}{extra}",
+            p.from, p.to
+        )
+    }
+}
+
+/// Reads the report for `query`: a handful of grouped reads of the counters.
+pub async fn load(
+    pool: &Pool,
+    query: &ReportQuery,
+) -> Result<Result<ReportData, Vec<String>>, AppError> {
+    let query = query.clone();
+    db::run(pool, move |conn| {
+        let zone_name = TeamSettings::get(conn)?.time_zone;
+        let zone = time::zone(&zone_name);
+        let today = local_day(crate::models::now(), zone);
+        let (period, by) = match query.parse(today) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let previous = period.previous();
+        let rows = ReportCount::closed_by_day(conn, previous.from, period.to)?;
+        let counts =
+            ClosedCounts::from_rows(rows.into_iter().filter_map(|(day, outcome, involved, n)| {
+                Some((day, outcome.parse::<Outcome>().ok()?, involved, n))
+            }));
+        let escalations = (
+            ReportCount::metric_total(conn, ESCALATED, period.from, period.to)?,
+            ReportCount::metric_total(conn, ESCALATED, previous.from, previous.to)?,
+        );
+        let changed = (
+            ReportCount::metric_total(conn, CHANGED, period.from, period.to)?,
+            ReportCount::metric_total(conn, CHANGED, previous.from, previous.to)?,
+        );
+        let names: HashMap<i64, String> = User::list(conn)?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let mut members: HashMap<i64, MemberRow> = HashMap::new();
+        let member = |id: i64| MemberRow {
+            id,
+            name: if id == 0 {
+                "Closed automatically".to_owned()
+            } else {
+                names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("Member #{id}"))
+            },
+            split: Split::default(),
+            changed: 0,
+        };
+        for (id, outcome, n) in ReportCount::closed_by_member(conn, period.from, period.to)? {
+            if let Ok(outcome) = outcome.parse() {
+                members
+                    .entry(id)
+                    .or_insert_with(|| member(id))
+                    .split
+                    .add(outcome, n);
+            }
+        }
+        for (id, n) in ReportCount::changes_by_member(conn, period.from, period.to)? {
+            members.entry(id).or_insert_with(|| member(id)).changed += n;
+        }
+        let mut members: Vec<MemberRow> = members
+            .into_values()
+            .filter(|m| m.split.closed() > 0 || m.changed > 0)
+            .collect();
+        members.sort_by(|a, b| {
+            b.split
+                .closed()
+                .cmp(&a.split.closed())
+                .then(a.name.cmp(&b.name))
+        });
+        let titles: HashMap<i64, (String, String)> = Article::titles(conn)?;
+        let mut by_article: HashMap<i64, Split> = HashMap::new();
+        for (id, outcome, n) in ReportCount::by_article(conn, period.from, period.to)? {
+            if let Ok(outcome) = outcome.parse() {
+                by_article.entry(id).or_default().add(outcome, n);
+            }
+        }
+        let mut articles: Vec<ArticleRow> = by_article
+            .into_iter()
+            .filter(|(_, split)| split.closed() > 0)
+            .map(|(id, split)| {
+                let (title, slug) = titles
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| (format!("Article #{id}"), String::new()));
+                ArticleRow {
+                    id,
+                    title,
+                    slug,
+                    split,
+                }
+            })
+            .collect();
+        articles.sort_by(|a, b| {
+            b.split
+                .unresolved
+                .cmp(&a.split.unresolved)
+                .then(b.split.closed().cmp(&a.split.closed()))
+                .then(a.title.cmp(&b.title))
+        });
+        Ok(Ok(ReportData {
+            period,
+            previous,
+            by,
+            zone: zone_name,
+            counts,
+            escalations,
+            changed,
+            members,
+            articles,
+        }))
+    })
+    .await
+}
