@@ -9,6 +9,7 @@ mod database;
 mod health;
 mod lifecycle;
 mod pages;
+mod reports;
 mod roles;
 mod sessions;
 mod setup;

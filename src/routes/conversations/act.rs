@@ -14,7 +14,9 @@ use crate::models::user::User;
 use crate::routes::see_other;
 use crate::session::{CurrentUser, WebSession};
 
-enum Acted {
+/// What came of an action.
+#[derive(Debug)]
+pub enum Acted {
     Done(String),
     Stale,
     Refused(Refusal),
@@ -39,24 +41,7 @@ pub async fn perform(
         role: user.role,
     };
     let acted = db::run(pool, move |conn| {
-        db::write_transaction::<_, AppError, _>(conn, |conn| {
-            let conversation = Conversation::find(conn, id)?.ok_or(AppError::NotFound)?;
-            if conversation.version != version {
-                return Ok(Acted::Stale);
-            }
-            let snapshot = snapshot_of(conn, &conversation)?;
-            let transition = match decide(&snapshot, &actor, action) {
-                Ok(transition) => transition,
-                Err(refusal) => return Ok(Acted::Refused(refusal)),
-            };
-            let now = crate::models::now();
-            if Conversation::apply_transition(conn, &conversation, Some(&actor), &transition, now)?
-            {
-                Ok(Acted::Done(transition.confirmation))
-            } else {
-                Ok(Acted::Stale)
-            }
-        })
+        act_at(conn, id, version, &actor, action, crate::models::now())
     })
     .await?;
     match acted {
@@ -84,6 +69,35 @@ pub async fn perform(
             super::show::render_view(req, pool, user, id, status, notice(refusal.to_string())).await
         }
     }
+}
+
+/// The whole action in one write transaction, at time `now`: check the version, ask the rules,
+/// write the change with its note, closure-log row and report counters. No HTTP here, so the
+/// report tests can replay a history at chosen times through exactly this path.
+pub fn act_at(
+    conn: &mut crate::db::AnyConnection,
+    id: i64,
+    version: i64,
+    actor: &Actor,
+    action: Action,
+    now: chrono::NaiveDateTime,
+) -> Result<Acted, AppError> {
+    db::write_transaction::<_, AppError, _>(conn, |conn| {
+        let conversation = Conversation::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if conversation.version != version {
+            return Ok(Acted::Stale);
+        }
+        let snapshot = snapshot_of(conn, &conversation)?;
+        let transition = match decide(&snapshot, actor, action) {
+            Ok(transition) => transition,
+            Err(refusal) => return Ok(Acted::Refused(refusal)),
+        };
+        if Conversation::apply_transition(conn, &conversation, Some(actor), &transition, now)? {
+            Ok(Acted::Done(transition.confirmation))
+        } else {
+            Ok(Acted::Stale)
+        }
+    })
 }
 
 fn notice(text: String) -> super::show::Extras {
