@@ -38,6 +38,15 @@ pub enum Command {
     },
     /// Fill the database with a realistic, deterministic demo (skipped if it already has data)
     Demo,
+    /// Add synthetic conversations in bulk, for measuring Hearken at scale (see the README)
+    Seed {
+        /// How many conversations to add
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// Spread them over this many days before today
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -76,6 +85,34 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             UserCommand::Add { email, name, role } => add_user(&config, &email, &name, role),
             UserCommand::List => list_users(&config),
         },
+        Command::Seed {
+            conversations,
+            days,
+        } => {
+            if days < 1 {
+                anyhow::bail!("--days must be at least 1");
+            }
+            let pool = prepare_database(&config)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let summary = crate::seed::seed(&mut conn, conversations, days, |done| {
+                if done % 100_000 == 0 || done == conversations {
+                    eprintln!(
+                        "  {done} conversations written ({:.0} s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            })?;
+            println!(
+                "Seeded {} conversations and {} messages in {:.1} s. Team lead sign-in: {} / {}",
+                summary.conversations,
+                summary.messages,
+                started.elapsed().as_secs_f64(),
+                crate::seed::SEED_LEAD,
+                crate::seed::SEED_PASSWORD
+            );
+            Ok(())
+        }
         Command::Demo => {
             let pool = prepare_database(&config)?;
             let mut conn = pool.get()?;

@@ -43,3 +43,18 @@ pub fn add_to_report_count(
     }?;
     Ok(())
 }
+
+/// After rows were inserted with ids chosen by the application, makes PostgreSQL's identity
+/// sequences continue after the highest id (SQLite picks max(id) + 1 by itself).
+pub fn restart_id_sequences(conn: &mut AnyConnection, tables: &[&str]) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let AnyConnection::Postgresql(pg) = conn {
+        for table in tables {
+            pg.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 GREATEST((SELECT MAX(id) FROM {table}), 1))"
+            ))?;
+        }
+    }
+    Ok(())
+}

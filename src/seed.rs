@@ -1,0 +1,445 @@
+//! `hearken seed`: fills a database quickly with realistic synthetic conversations for
+//! measuring Hearken at scale (bulk inserts with ids chosen here, then the report counters are
+//! rebuilt in SQL). Deterministic for a given size and day.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::per_backend::restart_id_sequences;
+use crate::db::schema::{articles, citations, closure_log, conversations, customers, messages};
+use crate::db::AnyConnection;
+use crate::domain::{hash_password, time, Email, Outcome, Password, PersonName, Role, SystemEvent};
+use crate::models::article::{Article, NewArticle};
+use crate::models::report_count::{local_day, ReportCount};
+use crate::models::team_settings::TeamSettings;
+use crate::models::user::{NewUser, User};
+
+/// Sign-ins of the seeded team (password for all: [`SEED_PASSWORD`]).
+pub const SEED_PASSWORD: &str = "hearken-seed";
+pub const SEED_LEAD: &str = "lead@seed.hearken.test";
+
+const BATCH: usize = 2_000;
+
+#[derive(Insertable)]
+#[diesel(table_name = customers, treat_none_as_default_value = false)]
+struct SeedCustomer {
+    id: i64,
+    name: Option<String>,
+    email: Option<String>,
+    notes: &'static str,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = conversations, treat_none_as_default_value = false)]
+struct SeedConversation {
+    id: i64,
+    customer_id: i64,
+    state: &'static str,
+    assignee_id: Option<i64>,
+    outcome: Option<&'static str>,
+    closed_by_id: Option<i64>,
+    closed_at: Option<NaiveDateTime>,
+    waiting_since: Option<NaiveDateTime>,
+    last_activity_at: NaiveDateTime,
+    agent_involved: bool,
+    version: i64,
+    created_at: NaiveDateTime,
+    visitor_token_hash: Option<String>,
+    report_day: Option<NaiveDate>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
+struct SeedMessage {
+    id: i64,
+    conversation_id: i64,
+    author: &'static str,
+    author_user_id: Option<i64>,
+    body: &'static str,
+    system_event: Option<&'static str>,
+    event_outcome: Option<&'static str>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = citations)]
+struct SeedCitation {
+    id: i64,
+    message_id: i64,
+    article_id: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = closure_log, treat_none_as_default_value = false)]
+struct SeedClosure {
+    id: i64,
+    conversation_id: i64,
+    outcome: &'static str,
+    replaced_outcome: Option<&'static str>,
+    actor_user_id: Option<i64>,
+    reason: Option<&'static str>,
+    closed_at: NaiveDateTime,
+}
+
+/// Runs the same insert on whichever backend the connection is.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        if !$rows.is_empty() {
+            match $conn {
+                AnyConnection::Postgresql(c) => {
+                    diesel::insert_into($table).values($rows).execute(c)
+                }
+                AnyConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            }?;
+        }
+    };
+}
+
+/// What was written.
+#[derive(Debug, Default)]
+pub struct SeedSummary {
+    pub conversations: usize,
+    pub messages: usize,
+}
+
+/// SplitMix64, as in the demo: the same data for the same arguments.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn percent(&mut self, p: u64) -> bool {
+        self.below(100) < p
+    }
+}
+
+fn max_id(conn: &mut AnyConnection, table: &str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Max {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    Ok(diesel::sql_query(format!(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM {table}"
+    ))
+    .get_result::<Max>(conn)?
+    .id)
+}
+
+/// The seed team and knowledge base, created on first use.
+fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<i64>, i64, Vec<i64>)> {
+    let hash = hash_password(&Password::parse(SEED_PASSWORD).map_err(anyhow::Error::msg)?)?;
+    let mut agents = Vec::new();
+    let mut lead = 0;
+    let people = [
+        ("Seed Lead", SEED_LEAD, Role::Lead),
+        ("Ana Seed", "ana@seed.hearken.test", Role::Agent),
+        ("Ben Seed", "ben@seed.hearken.test", Role::Agent),
+        ("Cy Seed", "cy@seed.hearken.test", Role::Agent),
+        ("Dee Seed", "dee@seed.hearken.test", Role::Agent),
+        ("Eli Seed", "eli@seed.hearken.test", Role::Agent),
+        ("Fay Seed", "fay@seed.hearken.test", Role::Agent),
+    ];
+    for (name, email, role) in people {
+        let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+        let user = match User::find_by_email(conn, &email)? {
+            Some(user) => user,
+            None => {
+                let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
+                User::create(conn, &NewUser::new(&name, &email, &hash, role))?
+            }
+        };
+        if role == Role::Lead {
+            lead = user.id;
+        } else {
+            agents.push(user.id);
+        }
+    }
+    let mut article_ids: Vec<i64> = articles::table
+        .select(articles::id)
+        .order(articles::id)
+        .load(conn)?;
+    let now = crate::models::now();
+    for n in article_ids.len()..40 {
+        let title = format!("Help topic {}", n + 1);
+        let slug = format!("help-topic-{}", n + 1);
+        article_ids.push(
+            Article::create(
+                conn,
+                &NewArticle {
+                    title: &title,
+                    slug: &slug,
+                    body: "Steps, details and when to contact us.",
+                    published: true,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?
+            .id,
+        );
+    }
+    Ok((agents, lead, article_ids))
+}
+
+/// Writes `count` conversations spread over the last `days` days.
+pub fn seed(
+    conn: &mut AnyConnection,
+    count: usize,
+    days: i64,
+    mut progress: impl FnMut(usize),
+) -> anyhow::Result<SeedSummary> {
+    let (agents, lead, article_ids) = team_and_articles(conn)?;
+    let zone = time::zone(&TeamSettings::get(conn)?.time_zone);
+    let now = crate::models::now();
+    let mut dice = Dice(0x5EED_0000_0000_0000 ^ count as u64);
+    let mut next_customer = max_id(conn, "customers")? + 1;
+    let mut next_conversation = max_id(conn, "conversations")? + 1;
+    let mut next_message = max_id(conn, "messages")? + 1;
+    let mut next_citation = max_id(conn, "citations")? + 1;
+    let mut next_closure = max_id(conn, "closure_log")? + 1;
+    let mut summary = SeedSummary::default();
+    let mut done = 0;
+    while done < count {
+        let size = BATCH.min(count - done);
+        let mut customer_rows = Vec::with_capacity(size);
+        let mut conversation_rows = Vec::with_capacity(size);
+        let mut message_rows = Vec::with_capacity(size * 5);
+        let mut citation_rows = Vec::with_capacity(size);
+        let mut closure_rows = Vec::with_capacity(size);
+        for _ in 0..size {
+            let customer = next_customer;
+            next_customer += 1;
+            let id = next_conversation;
+            next_conversation += 1;
+            let started = now - Duration::seconds(60 + dice.below((days * 86_400) as u64) as i64);
+            let anonymous = dice.percent(25);
+            customer_rows.push(SeedCustomer {
+                id: customer,
+                name: (!anonymous).then(|| format!("Customer {customer}")),
+                email: (!anonymous).then(|| format!("customer{customer}@example.com")),
+                notes: "",
+                created_at: started,
+            });
+            let mut clock = started;
+            let mut say = |author: &'static str,
+                           user: Option<i64>,
+                           body: &'static str,
+                           event: Option<SystemEvent>,
+                           outcome: Option<Outcome>,
+                           minutes: i64,
+                           clock: &mut NaiveDateTime| {
+                *clock += Duration::minutes(minutes);
+                let message = next_message;
+                next_message += 1;
+                message_rows.push(SeedMessage {
+                    id: message,
+                    conversation_id: id,
+                    author,
+                    author_user_id: user,
+                    body,
+                    system_event: event.map(SystemEvent::as_str),
+                    event_outcome: outcome.map(Outcome::as_str),
+                    created_at: *clock,
+                });
+                message
+            };
+            say(
+                "customer",
+                None,
+                "How do I do this?",
+                None,
+                None,
+                0,
+                &mut clock,
+            );
+            let answer = say(
+                "bot",
+                None,
+                "This article should help.",
+                None,
+                None,
+                1,
+                &mut clock,
+            );
+            let topic = dice.below(article_ids.len() as u64) as usize;
+            citation_rows.push(SeedCitation {
+                id: next_citation,
+                message_id: answer,
+                article_id: article_ids[topic],
+            });
+            next_citation += 1;
+            let roll = dice.below(100);
+            let open_state = match roll {
+                0..=5 => Some("bot"),
+                6 if now - started < Duration::hours(2) => Some("waiting"),
+                7 if now - started < Duration::hours(2) => Some("agent"),
+                _ => None,
+            };
+            let involved = open_state != Some("bot") && dice.percent(40);
+            let agent = agents[dice.below(agents.len() as u64) as usize];
+            if involved || open_state == Some("waiting") {
+                say(
+                    "system",
+                    None,
+                    "Customer requested to speak to a human",
+                    Some(SystemEvent::CustomerRequestedHuman),
+                    None,
+                    1,
+                    &mut clock,
+                );
+            }
+            let waiting_since = (open_state == Some("waiting")).then_some(clock);
+            if involved {
+                say(
+                    "system",
+                    Some(agent),
+                    "An agent joined the conversation",
+                    Some(SystemEvent::Joined),
+                    None,
+                    4,
+                    &mut clock,
+                );
+                say(
+                    "agent",
+                    Some(agent),
+                    "Let me check that for you.",
+                    None,
+                    None,
+                    2,
+                    &mut clock,
+                );
+            }
+            let mut row = SeedConversation {
+                id,
+                customer_id: customer,
+                state: open_state.unwrap_or("closed"),
+                assignee_id: (open_state == Some("agent")).then_some(agent),
+                outcome: None,
+                closed_by_id: None,
+                closed_at: None,
+                waiting_since,
+                last_activity_at: clock,
+                agent_involved: involved,
+                version: 1,
+                created_at: started,
+                visitor_token_hash: None,
+                report_day: None,
+            };
+            if row.state == "agent" && !involved {
+                row.state = "waiting";
+                row.assignee_id = None;
+                row.waiting_since = Some(clock);
+            }
+            if open_state.is_none() {
+                // Articles differ: some leave customers unresolved far more often.
+                let unresolved_percent =
+                    10 + (topic as u64 * 7) % 45 + if involved { 5 } else { 0 };
+                let outcome = if dice.percent(unresolved_percent) {
+                    Outcome::Unresolved
+                } else {
+                    Outcome::Resolved
+                };
+                let closer = if involved || dice.percent(50) {
+                    Some(agent)
+                } else {
+                    None
+                };
+                let event = if closer.is_some() {
+                    SystemEvent::Closed
+                } else {
+                    SystemEvent::AutoClosed
+                };
+                say(
+                    "system",
+                    closer,
+                    "Closed",
+                    Some(event),
+                    Some(outcome),
+                    5 + dice.below(120) as i64,
+                    &mut clock,
+                );
+                closure_rows.push(SeedClosure {
+                    id: next_closure,
+                    conversation_id: id,
+                    outcome: outcome.as_str(),
+                    replaced_outcome: None,
+                    actor_user_id: closer,
+                    reason: None,
+                    closed_at: clock,
+                });
+                next_closure += 1;
+                let (mut final_outcome, mut final_closer) = (outcome, closer);
+                if dice.percent(3) {
+                    let changed = outcome.other();
+                    say(
+                        "system",
+                        Some(lead),
+                        "Closed",
+                        Some(SystemEvent::Closed),
+                        Some(changed),
+                        60 + dice.below(2_000) as i64,
+                        &mut clock,
+                    );
+                    closure_rows.push(SeedClosure {
+                        id: next_closure,
+                        conversation_id: id,
+                        outcome: changed.as_str(),
+                        replaced_outcome: Some(outcome.as_str()),
+                        actor_user_id: Some(lead),
+                        reason: Some("Reviewed"),
+                        closed_at: clock,
+                    });
+                    next_closure += 1;
+                    (final_outcome, final_closer) = (changed, Some(lead));
+                }
+                // Closing in the future would be odd: keep the last event in the past.
+                clock = clock.min(now);
+                row.outcome = Some(final_outcome.as_str());
+                row.closed_by_id = final_closer;
+                row.closed_at = Some(clock);
+                row.report_day = Some(local_day(clock, zone));
+                row.last_activity_at = clock;
+                row.version = 2;
+            }
+            conversation_rows.push(row);
+        }
+        crate::db::write_transaction::<_, anyhow::Error, _>(conn, |conn| {
+            insert_rows!(conn, customers::table, &customer_rows);
+            insert_rows!(conn, conversations::table, &conversation_rows);
+            // SQLite takes at most 32,766 parameters a statement: 3,000 rows of 8 columns.
+            for chunk in message_rows.chunks(3_000) {
+                insert_rows!(conn, messages::table, chunk);
+            }
+            insert_rows!(conn, citations::table, &citation_rows);
+            insert_rows!(conn, closure_log::table, &closure_rows);
+            Ok(())
+        })?;
+        summary.conversations += size;
+        summary.messages += message_rows.len();
+        done += size;
+        progress(done);
+    }
+    restart_id_sequences(
+        conn,
+        &[
+            "customers",
+            "conversations",
+            "messages",
+            "citations",
+            "closure_log",
+        ],
+    )?;
+    ReportCount::rebuild(conn, zone)?;
+    Ok(summary)
+}
