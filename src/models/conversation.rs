@@ -74,7 +74,6 @@ impl NewConversation {
 pub struct Overview {
     pub waiting: i64,
     pub mine: i64,
-    pub with_bot: i64,
     pub closed_recently: i64,
     pub resolved_recently: i64,
 }
@@ -105,11 +104,11 @@ impl Conversation {
     }
 
     /// Counts for the home page; each is one indexed count.
-    pub fn overview(
-        conn: &mut AnyConnection,
-        user_id: i64,
-        closed_since: NaiveDateTime,
-    ) -> QueryResult<Overview> {
+    /// Counts for the home page: the queue and my conversations (indexed counts), and the
+    /// resolved share of the last 7 days in the team's time zone (from the report counters, so
+    /// it is the same figure Reports shows).
+    pub fn overview(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Overview> {
+        use crate::models::report_count::{local_day, ReportCount};
         use conversations::dsl as c;
         let in_state = |state: ConversationState| c::state.eq(state.as_str());
         let waiting = c::conversations
@@ -121,25 +120,24 @@ impl Conversation {
             .filter(c::assignee_id.eq(user_id))
             .count()
             .get_result(conn)?;
-        let with_bot = c::conversations
-            .filter(in_state(ConversationState::Bot))
-            .count()
-            .get_result(conn)?;
-        let closed = c::conversations
-            .filter(in_state(ConversationState::Closed))
-            .filter(c::closed_at.ge(closed_since));
-        let closed_recently = closed.count().get_result(conn)?;
-        let resolved_recently = closed
-            .filter(c::outcome.eq(Outcome::Resolved.as_str()))
-            .count()
-            .get_result(conn)?;
-        Ok(Overview {
+        let zone = crate::domain::time::zone(
+            &crate::models::team_settings::TeamSettings::get(conn)?.time_zone,
+        );
+        let today = local_day(super::now(), zone);
+        let mut overview = Overview {
             waiting,
             mine,
-            with_bot,
-            closed_recently,
-            resolved_recently,
-        })
+            ..Overview::default()
+        };
+        for (_, outcome, _, n) in
+            ReportCount::closed_by_day(conn, today - chrono::Duration::days(6), today)?
+        {
+            overview.closed_recently += n;
+            if outcome == Outcome::Resolved.as_str() {
+                overview.resolved_recently += n;
+            }
+        }
+        Ok(overview)
     }
 }
 
@@ -264,6 +262,8 @@ pub struct ConversationFilter {
     pub escalated_between: Option<(NaiveDateTime, NaiveDateTime)>,
     /// Had its outcome changed within [start, end) (UTC).
     pub changed_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// With `changed_between`: changed by this member.
+    pub changed_by: Option<i64>,
 }
 
 /// A position in the list: the last row of the previous page.
@@ -360,13 +360,17 @@ fn search_query(filter: &ConversationFilter) -> Search<'static> {
     }
     if let Some((start, end)) = filter.changed_between {
         use crate::db::schema::closure_log;
-        query = query.filter(diesel::dsl::exists(
-            closure_log::table
-                .filter(closure_log::conversation_id.eq(conversations::id))
-                .filter(closure_log::replaced_outcome.is_not_null())
-                .filter(closure_log::closed_at.ge(start))
-                .filter(closure_log::closed_at.lt(end)),
-        ));
+        let changes = closure_log::table
+            .filter(closure_log::conversation_id.eq(conversations::id))
+            .filter(closure_log::replaced_outcome.is_not_null())
+            .filter(closure_log::closed_at.ge(start))
+            .filter(closure_log::closed_at.lt(end));
+        query = match filter.changed_by {
+            Some(member) => query.filter(diesel::dsl::exists(
+                changes.filter(closure_log::actor_user_id.eq(member)),
+            )),
+            None => query.filter(diesel::dsl::exists(changes)),
+        };
     }
     if let Some(text) = &filter.text {
         let pattern = format!("%{}%", escape_like(text));

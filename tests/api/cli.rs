@@ -172,3 +172,46 @@ fn help_documents_every_command_and_variable() {
         assert!(help.contains(expected), "--help lacks {expected}");
     }
 }
+
+async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    let seeded = app.hearken(&["seed", "--conversations", "3000", "--days", "60"], "");
+
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let mut conn = app.db();
+    let total: i64 = conversations::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(total, 3000);
+    let closed: i64 = conversations::table
+        .filter(conversations::state.eq("closed"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    // New conversations after seeding get fresh ids (PostgreSQL's sequences were moved on).
+    let id = app.conversation(
+        None,
+        hearken::domain::ConversationState::Waiting,
+        None,
+        "Hi",
+    );
+    assert!(id > 3000);
+    // The report over the whole seeded range counts every closed conversation exactly once.
+    app.sign_in(hearken::seed::SEED_LEAD, hearken::seed::SEED_PASSWORD)
+        .await;
+    let today = chrono::Utc::now().date_naive();
+    let csv = app
+        .get_html(&format!(
+            "/reports/handled-by.csv?period=custom&from={}&to={}",
+            today - chrono::Duration::days(70),
+            today + chrono::Duration::days(1)
+        ))
+        .await;
+    let counted: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(counted, closed);
+}
+
+on_both_backends!(seed_adds_conversations_and_the_report_counts_them_all);

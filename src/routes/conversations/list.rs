@@ -58,6 +58,8 @@ pub struct ListQuery {
     pub changed_from: String,
     #[serde(default)]
     pub changed_to: String,
+    #[serde(default)]
+    pub changed_by: String,
 }
 
 impl ListQuery {
@@ -90,6 +92,7 @@ impl ListQuery {
             ("escalated_to", self.escalated_to.as_str()),
             ("changed_from", self.changed_from.as_str()),
             ("changed_to", self.changed_to.as_str()),
+            ("changed_by", self.changed_by.as_str()),
             ("after", after.unwrap_or("")),
         ];
         let query: Vec<String> = pairs
@@ -189,6 +192,12 @@ impl ListQuery {
         };
         filter.escalated_between = between(&self.escalated_from, &self.escalated_to, &mut errors);
         filter.changed_between = between(&self.changed_from, &self.changed_to, &mut errors);
+        if !self.changed_by.is_empty() {
+            match self.changed_by.parse::<i64>() {
+                Ok(id) => filter.changed_by = Some(id),
+                Err(_) => errors.push("Choose who changed the outcomes from the list.".to_owned()),
+            }
+        }
         let cursor = if self.after.is_empty() {
             None
         } else {

@@ -24,9 +24,8 @@ pub async fn show(
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let user_id = user.id;
-    let since = crate::models::now() - chrono::Duration::days(7);
     let overview = db::run(&pool, move |conn| {
-        Ok(Conversation::overview(conn, user_id, since)?)
+        Ok(Conversation::overview(conn, user_id)?)
     })
     .await?;
     let chrome = Chrome::new(&req, "Live support", Some(&user), "live");
