@@ -319,3 +319,57 @@ on_both_backends!(
     an_agent_closes_changes_and_an_admin_reopens_in_a_browser,
     live_support_updates_itself_and_escape_cancels_the_dialog,
 );
+
+async fn a_team_lead_reads_reports_and_clicks_through(backend: Backend) {
+    let Some(driver_path) = chromedriver_path() else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    app.add_member("Jonas Berg", "jonas@example.com", Role::Lead, PASSWORD);
+    let priya = app.add_member("Priya Shah", "priya@example.com", Role::Agent, PASSWORD);
+    let closed = app.conversation(
+        Some("Noor Haddad"),
+        ConversationState::Agent,
+        Some(priya.id),
+        "Hi",
+    );
+    let open = app.conversation(
+        Some("Lukas Meyer"),
+        ConversationState::Waiting,
+        None,
+        "Hello",
+    );
+    let priya_visitor = app.new_visitor();
+    priya_visitor.sign_in("priya@example.com", PASSWORD).await;
+    priya_visitor
+        .act(
+            closed,
+            "close",
+            &[("version", "1"), ("outcome", "unresolved")],
+        )
+        .await;
+    let driver = start_driver(&driver_path).await;
+    let browser = open_browser(&driver).await;
+
+    sign_in(&browser, &app, "jonas@example.com").await;
+    click(&browser, Locator::LinkText("Reports")).await;
+    let text = wait_for_text(&browser, "Closed conversations").await;
+    assert!(text.contains("Resolved share"));
+    browser.find(Locator::Css("svg.chart")).await.unwrap();
+    screenshot(
+        &browser,
+        &format!("{}-5-reports", format!("{backend:?}").to_lowercase()),
+    )
+    .await;
+    // The closed figure leads to exactly the closed conversation.
+    click(&browser, Locator::Css("#tile-closed a.tile-value")).await;
+    let list = wait_for_text(&browser, "Showing the conversations behind a report figure").await;
+    assert!(list.contains("Noor Haddad"));
+    assert!(
+        !list.contains("Lukas Meyer"),
+        "conversation {open} is not closed"
+    );
+    browser.close().await.unwrap();
+}
+
+on_both_backends!(a_team_lead_reads_reports_and_clicks_through);
