@@ -162,7 +162,7 @@ pub fn trend_of_count(current: i64, previous: i64) -> String {
         return if current == 0 {
             "no change".to_owned()
         } else {
-            "new this period".to_owned()
+            "none in the previous period".to_owned()
         };
     }
     let change = (current - previous) as f64 * 100.0 / previous as f64;

@@ -20,6 +20,8 @@ use crate::routes::{render_with_status, Chrome};
 use crate::session::CurrentUser;
 
 const PAGE_SIZE: i64 = 25;
+/// Tab counts stop here and read "10,000+".
+const COUNT_CAP: i64 = 10_000;
 
 /// The filters as typed in the URL, kept verbatim to refill the form.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -255,8 +257,16 @@ pub struct Row {
 pub struct Tab {
     pub label: &'static str,
     pub href: String,
-    pub count: i64,
+    pub count: String,
     pub current: bool,
+}
+
+fn count_text(count: i64) -> String {
+    if count > COUNT_CAP {
+        "10,000+".to_owned()
+    } else {
+        count.to_string()
+    }
 }
 
 #[derive(Template)]
@@ -347,7 +357,10 @@ pub async fn list(
                 state,
                 ..filter.clone()
             };
-            counts.push((state, Conversation::count_matching(conn, &tab_filter)?));
+            counts.push((
+                state,
+                Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?,
+            ));
         }
         Ok((rows, counts))
     })
@@ -370,7 +383,7 @@ pub async fn list(
         .map(|(state, count)| Tab {
             label: state.map(StateFilter::label).unwrap_or("All"),
             href: query.href(state.map(StateFilter::as_str).unwrap_or(""), None),
-            count,
+            count: count_text(count),
             current: state == current_state,
         })
         .collect();
