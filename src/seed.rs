@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use crate::db::per_backend::restart_id_sequences;
 use crate::db::schema::{articles, citations, closure_log, conversations, customers, messages};
 use crate::db::AnyConnection;
+use crate::demo::Dice;
 use crate::domain::{hash_password, time, Email, Outcome, Password, PersonName, Role, SystemEvent};
 use crate::models::article::{Article, NewArticle};
 use crate::models::report_count::{local_day, ReportCount};
@@ -101,27 +102,6 @@ macro_rules! insert_rows {
 pub struct SeedSummary {
     pub conversations: usize,
     pub messages: usize,
-}
-
-/// SplitMix64, as in the demo: the same data for the same arguments.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
 }
 
 fn max_id(conn: &mut AnyConnection, table: &str) -> QueryResult<i64> {

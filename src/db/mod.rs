@@ -47,13 +47,6 @@ impl DatabaseLocation {
         DatabaseLocation::Sqlite(PathBuf::from(path))
     }
 
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            DatabaseLocation::Postgres(_) => "PostgreSQL",
-            DatabaseLocation::Sqlite(_) => "SQLite",
-        }
-    }
-
     /// A description safe to print: no password.
     pub fn describe(&self) -> String {
         match self {

@@ -46,6 +46,13 @@ impl SignInFailure {
         Ok(Some(oldest + Duration::minutes(WINDOW_MINUTES)))
     }
 
+    /// Forgets failures older than the window, for every address.
+    pub fn forget_old(conn: &mut AnyConnection) -> QueryResult<usize> {
+        let window_start = super::now() - Duration::minutes(WINDOW_MINUTES);
+        diesel::delete(sign_in_failures::table.filter(sign_in_failures::failed_at.le(window_start)))
+            .execute(conn)
+    }
+
     pub fn clear(conn: &mut AnyConnection, email: &str) -> QueryResult<usize> {
         diesel::delete(sign_in_failures::table.filter(sign_in_failures::email.eq(email)))
             .execute(conn)

@@ -19,6 +19,9 @@ async fn begin_session(
     let hash = token_hash(&token);
     db::run(pool, move |conn| {
         Session::start(conn, user_id, &hash)?;
+        // Sign-ins are rare enough to carry the sweeping of what has expired.
+        Session::delete_expired(conn)?;
+        crate::models::sign_in_failure::SignInFailure::forget_old(conn)?;
         Ok(())
     })
     .await?;
