@@ -107,7 +107,20 @@ function setUpLiveHistory() {
   }, 3000);
 }
 
+// Reports: typing dates means a custom period; choosing a preset clears the dates.
+function setUpPeriodForm() {
+  const form = document.querySelector(".period-form");
+  if (!form) return;
+  const period = form.querySelector("select[name=period]");
+  const dates = form.querySelectorAll("input[type=date]");
+  dates.forEach((input) => input.addEventListener("change", () => { period.value = "custom"; }));
+  period.addEventListener("change", () => {
+    if (period.value !== "custom") dates.forEach((input) => { input.value = ""; });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpPeriodForm();
   setUpLiveHistory();
   setUpDialogs();
   setUpEnterToSend();
