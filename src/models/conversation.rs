@@ -225,6 +225,14 @@ impl StateFilter {
         }
     }
 
+    /// Whether a conversation in stored state `state` belongs under this tab.
+    pub fn includes(self, state: &str) -> bool {
+        match self {
+            StateFilter::Active => state != ConversationState::Closed.as_str(),
+            other => other.as_str() == state,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             StateFilter::Active => "Active",
@@ -249,6 +257,9 @@ pub struct ConversationFilter {
     pub until: Option<NaiveDateTime>,
     /// Lower-case text to find in the customer's name or email, or in any message.
     pub text: Option<String>,
+    /// The conversations that text matches, when they were few enough to list
+    /// ([`Conversation::matching_text`]); the list then looks them up by id.
+    pub text_matches: Option<Vec<i64>>,
     /// Closed conversations counted in these report days (the reports link here).
     pub closed_from: Option<chrono::NaiveDate>,
     pub closed_to: Option<chrono::NaiveDate>,
@@ -372,21 +383,31 @@ fn search_query(filter: &ConversationFilter) -> Search<'static> {
             None => query.filter(diesel::dsl::exists(changes)),
         };
     }
-    if let Some(text) = &filter.text {
+    if let Some(ids) = &filter.text_matches {
+        query = query.filter(conversations::id.eq_any(ids.clone()));
+    } else if let Some(text) = &filter.text {
+        // Written as IN (subquery) rather than a correlated EXISTS: the subqueries run once and,
+        // on PostgreSQL, use the trigram indexes on lower(body), lower(name) and lower(email).
         let pattern = format!("%{}%", escape_like(text));
-        let in_messages = diesel::dsl::exists(
-            messages::table
-                .filter(messages::conversation_id.eq(conversations::id))
-                .filter(lower(messages::body).like(pattern.clone()).escape('\\')),
-        );
+        let in_messages = messages::table
+            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
+            .select(messages::conversation_id);
+        // The outer query already joins customers, so the subquery reads them under another name.
+        let matches = diesel::alias!(customers as matching_customers);
+        let matching_customers = matches
+            .filter(
+                lower(matches.field(customers::name).assume_not_null())
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(matches.field(customers::email).assume_not_null())
+                        .like(pattern)
+                        .escape('\\')),
+            )
+            .select(matches.field(customers::id));
         query = query.filter(
-            lower(customers::name.assume_not_null())
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(customers::email.assume_not_null())
-                    .like(pattern)
-                    .escape('\\'))
-                .or(in_messages),
+            conversations::id
+                .eq_any(in_messages)
+                .or(conversations::customer_id.eq_any(matching_customers)),
         );
     }
     query
@@ -608,6 +629,63 @@ impl Conversation {
             ))
             .limit(limit)
             .select((Conversation::as_select(), Customer::as_select()))
+            .load(conn)
+    }
+
+    /// The conversations whose customer's name or email, or any message, contains `text`
+    /// (lower case), if there are at most `cap` of them; `None` when there are more. Two
+    /// index-backed reads (trigram indexes on PostgreSQL) instead of a search per conversation.
+    pub fn matching_text(
+        conn: &mut AnyConnection,
+        text: &str,
+        cap: i64,
+    ) -> QueryResult<Option<Vec<i64>>> {
+        use crate::db::schema::{customers, messages};
+        let pattern = format!("%{}%", escape_like(text));
+        // A conversation has a handful of messages: reading a few times the cap of message
+        // rows is enough to know whether the distinct conversations stay under it.
+        let from_messages: Vec<i64> = messages::table
+            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
+            .select(messages::conversation_id)
+            .limit(cap * 4 + 1)
+            .load(conn)?;
+        if from_messages.len() as i64 > cap * 4 {
+            return Ok(None);
+        }
+        let from_customers: Vec<i64> = conversations::table
+            .filter(
+                conversations::customer_id.eq_any(
+                    customers::table
+                        .filter(
+                            lower(customers::name.assume_not_null())
+                                .like(pattern.clone())
+                                .escape('\\')
+                                .or(lower(customers::email.assume_not_null())
+                                    .like(pattern)
+                                    .escape('\\')),
+                        )
+                        .select(customers::id),
+                ),
+            )
+            .select(conversations::id)
+            .limit(cap + 1)
+            .load(conn)?;
+        let mut ids: Vec<i64> = from_messages.into_iter().chain(from_customers).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok((ids.len() as i64 <= cap).then_some(ids))
+    }
+
+    /// The states of the conversations matching `filter`, at most `cap` + 1 of them: when
+    /// there are no more than `cap`, every tab's count is tallied from this one read.
+    pub fn states_matching(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cap: i64,
+    ) -> QueryResult<Vec<String>> {
+        search_query(filter)
+            .select(conversations::state)
+            .limit(cap + 1)
             .load(conn)
     }
 

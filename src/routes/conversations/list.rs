@@ -334,6 +334,10 @@ pub async fn list(
     };
     let current_state = filter.state;
     let (rows, counts) = db::run(&pool, move |conn| {
+        let mut filter = filter;
+        if let Some(text) = &filter.text {
+            filter.text_matches = Conversation::matching_text(conn, text, COUNT_CAP)?;
+        }
         let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
         let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
         let mut last = Message::last_said(conn, &ids, false)?;
@@ -350,17 +354,39 @@ pub async fn list(
                 assignee,
             });
         }
-        // Each tab counts what it would show with the other filters kept.
+        // Each tab counts what it would show with the other filters kept: tallied from one read
+        // when the matches are few, else one capped count per tab.
+        let any_state = ConversationFilter {
+            state: None,
+            ..filter.clone()
+        };
+        // Text that too many conversations contain is searched the slow way; counting it per
+        // tab would repeat that six times, so those tabs go without counts.
+        let too_common = filter.text.is_some() && filter.text_matches.is_none();
+        let states = if too_common {
+            Vec::new()
+        } else {
+            Conversation::states_matching(conn, &any_state, COUNT_CAP)?
+        };
         let mut counts = Vec::new();
         for state in std::iter::once(None).chain(StateFilter::ALL.iter().copied().map(Some)) {
-            let tab_filter = ConversationFilter {
-                state,
-                ..filter.clone()
+            let count = if too_common {
+                None
+            } else if states.len() as i64 <= COUNT_CAP {
+                Some(
+                    states
+                        .iter()
+                        .filter(|s| state.is_none_or(|f| f.includes(s)))
+                        .count() as i64,
+                )
+            } else {
+                let tab_filter = ConversationFilter {
+                    state,
+                    ..filter.clone()
+                };
+                Some(Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?)
             };
-            counts.push((
-                state,
-                Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?,
-            ));
+            counts.push((state, count));
         }
         Ok((rows, counts))
     })
@@ -383,7 +409,7 @@ pub async fn list(
         .map(|(state, count)| Tab {
             label: state.map(StateFilter::label).unwrap_or("All"),
             href: query.href(state.map(StateFilter::as_str).unwrap_or(""), None),
-            count: count_text(count),
+            count: count.map(count_text).unwrap_or_default(),
             current: state == current_state,
         })
         .collect();
