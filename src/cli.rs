@@ -38,6 +38,8 @@ pub enum Command {
     },
     /// Fill the database with a realistic, deterministic demo (skipped if it already has data)
     Demo,
+    /// Recount the report counters from the conversations (after changing the team's time zone)
+    RebuildReports,
     /// Add synthetic conversations in bulk, for measuring Hearken at scale (see the README)
     Seed {
         /// How many conversations to add
@@ -85,6 +87,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             UserCommand::Add { email, name, role } => add_user(&config, &email, &name, role),
             UserCommand::List => list_users(&config),
         },
+        Command::RebuildReports => {
+            let pool = prepare_database(&config)?;
+            let mut conn = pool.get()?;
+            let zone = crate::domain::time::zone(
+                &crate::models::team_settings::TeamSettings::get(&mut conn)?.time_zone,
+            );
+            crate::db::write_transaction::<_, anyhow::Error, _>(&mut conn, |conn| {
+                crate::models::report_count::ReportCount::rebuild(conn, zone)?;
+                Ok(())
+            })?;
+            println!("Report counters rebuilt in the time zone {}.", zone.name());
+            Ok(())
+        }
         Command::Seed {
             conversations,
             days,

@@ -215,3 +215,38 @@ async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend
 }
 
 on_both_backends!(seed_adds_conversations_and_the_report_counts_them_all);
+
+async fn rebuilding_the_reports_gives_the_same_counters(backend: Backend) {
+    use hearken::db::schema::report_counts;
+    let app = spawn_app(backend).await;
+    app.hearken(&["demo"], "");
+    let snapshot = |app: &crate::helpers::TestApp| -> Vec<(chrono::NaiveDate, String, String, bool, i64, i64, i64)> {
+        report_counts::table
+            .filter(report_counts::count.ne(0))
+            .order((report_counts::day, report_counts::metric, report_counts::outcome, report_counts::agent_involved, report_counts::closed_by_id, report_counts::article_id))
+            .load(&mut app.db())
+            .unwrap()
+    };
+    // Live changes after the demo, through the buttons' code path.
+    app.sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
+        .await;
+    let id = app.conversation(
+        None,
+        hearken::domain::ConversationState::Waiting,
+        None,
+        "Hi",
+    );
+    app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
+        .await;
+    app.act(id, "close", &[("version", "2"), ("outcome", "unresolved")])
+        .await;
+    let before = snapshot(&app);
+
+    let rebuilt = app.hearken(&["rebuild-reports"], "");
+
+    assert!(rebuilt.status.success(), "{}", text(&rebuilt.stderr));
+    assert!(text(&rebuilt.stdout).contains("Europe/Berlin"));
+    assert_eq!(snapshot(&app), before);
+}
+
+on_both_backends!(rebuilding_the_reports_gives_the_same_counters);
