@@ -136,6 +136,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .app_data(pool.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a bad parameter: {error}.")).into()
             }))
