@@ -57,6 +57,8 @@ pub struct Transition {
     pub closure: Option<(Outcome, Option<Outcome>, Option<String>)>,
     /// The short confirmation shown after the redirect.
     pub confirmation: String,
+    /// For automatic closing: the hours of inactivity the note mentions.
+    pub note_hours: Option<i32>,
 }
 
 /// Why an action cannot happen. Each reads as a sentence for the page.
@@ -125,6 +127,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
                 confirmation:
                     "You took over this conversation. The bot stays quiet until you hand it back."
                         .into(),
+                note_hours: None,
             }),
             Agent if is_mine => Err(Refusal::AlreadyYours),
             Agent => Err(Refusal::AlreadyTaken(holder_name(snapshot))),
@@ -143,6 +146,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
                 note_outcome: None,
                 closure: None,
                 confirmation: "You handed the conversation back to the bot.".into(),
+                note_hours: None,
             }),
             Agent => Err(Refusal::NotYours),
             Closed => Err(Refusal::Closed),
@@ -184,6 +188,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
                 note_outcome: Some(outcome),
                 closure: Some((outcome, replaced, reason)),
                 confirmation,
+                note_hours: None,
             })
         }
         Action::Reopen => {
@@ -205,6 +210,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
                 note_outcome: None,
                 closure: None,
                 confirmation: "Conversation reopened. It is back with the bot.".into(),
+                note_hours: None,
             })
         }
     }
@@ -225,6 +231,30 @@ pub fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Option<Transition>
         note_outcome: None,
         closure: None,
         confirmation: String::new(),
+        note_hours: None,
+    })
+}
+
+/// Closes a conversation nobody has touched for `hours`: only one with the bot or waiting (a
+/// conversation an agent holds is theirs to close), by the system, with the team's outcome.
+pub fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Option<Transition> {
+    matches!(
+        snapshot.state,
+        ConversationState::Bot | ConversationState::Waiting
+    )
+    .then(|| Transition {
+        state: ConversationState::Closed,
+        assignee_id: None,
+        outcome: Some(outcome),
+        closed_by_id: None,
+        closed_at: ClosedAt::Now,
+        waiting_since_cleared: true,
+        marks_agent_involved: false,
+        note: SystemEvent::AutoClosed,
+        note_outcome: Some(outcome),
+        closure: Some((outcome, None, None)),
+        confirmation: String::new(),
+        note_hours: Some(hours),
     })
 }
 

@@ -437,7 +437,7 @@ impl Conversation {
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         use crate::domain::lifecycle::ClosedAt;
-        use crate::domain::{Author, SystemEvent};
+        use crate::domain::Author;
         use crate::models::closure::{Closure, NewClosure};
         use crate::models::message::{Message, NewMessage};
         use crate::models::report_count::{local_day, Counted, ReportCount};
@@ -479,8 +479,9 @@ impl Conversation {
         if updated == 0 {
             return Ok(false);
         }
-        let note = transition.note.note(actor.map(|a| a.name.as_str()), None);
-        debug_assert!(transition.note != SystemEvent::AutoClosed);
+        let note = transition
+            .note
+            .note(actor.map(|a| a.name.as_str()), transition.note_hours);
         Message::create(
             conn,
             &NewMessage {
@@ -722,5 +723,28 @@ impl Conversation {
             .filter(conversations::visitor_token_hash.eq(token_hash))
             .first(conn)
             .optional()
+    }
+}
+
+impl Conversation {
+    /// Conversations with the bot or waiting whose last activity is before `cutoff`, oldest
+    /// first.
+    pub fn inactive_since(
+        conn: &mut AnyConnection,
+        cutoff: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<Vec<Conversation>> {
+        conversations::table
+            .filter(conversations::state.eq_any([
+                ConversationState::Bot.as_str(),
+                ConversationState::Waiting.as_str(),
+            ]))
+            .filter(conversations::last_activity_at.lt(cutoff))
+            .order((
+                conversations::last_activity_at.asc(),
+                conversations::id.asc(),
+            ))
+            .limit(limit)
+            .load(conn)
     }
 }

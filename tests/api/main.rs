@@ -7,6 +7,7 @@ mod chat;
 mod cli;
 mod database;
 mod health;
+mod jobs;
 mod lifecycle;
 mod pages;
 mod reports;
