@@ -1,8 +1,9 @@
-//! Background work every instance runs: closing conversations left inactive. Each change is
-//! version-checked, so several instances running the same job never act twice on one
-//! conversation.
+//! Background work every instance runs: noting waits past the team's target, and closing
+//! conversations left inactive. Each change is checked against the conversation's version, so
+//! several instances running the same jobs do not act twice on one conversation.
 
 pub mod auto_close;
+pub mod wait_time;
 
 use std::time::Duration;
 
@@ -17,12 +18,15 @@ pub fn start(pool: Pool) {
             let pool = pool.clone();
             let result = tokio::task::spawn_blocking(move || {
                 let mut conn = pool.get()?;
-                auto_close::close_inactive(&mut conn, crate::models::now())
+                let now = crate::models::now();
+                let noted = wait_time::note_long_waits(&mut conn, now)?;
+                let closed = auto_close::close_inactive(&mut conn, now)?;
+                anyhow::Ok((noted, closed))
             })
             .await;
             match result {
-                Ok(Ok(0)) => {}
-                Ok(Ok(closed)) => tracing::info!(closed, "closed inactive conversations"),
+                Ok(Ok((0, 0))) => {}
+                Ok(Ok((noted, closed))) => tracing::info!(noted, closed, "background jobs acted"),
                 Ok(Err(error)) => tracing::warn!(%error, "closing inactive conversations failed"),
                 Err(error) => tracing::warn!(%error, "the auto-close job stopped unexpectedly"),
             }

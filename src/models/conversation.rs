@@ -748,3 +748,31 @@ impl Conversation {
             .load(conn)
     }
 }
+
+impl Conversation {
+    /// Conversations waiting since before `cutoff` whose current wait has no "wait time
+    /// exceeded" note yet.
+    pub fn waiting_past_target(
+        conn: &mut AnyConnection,
+        cutoff: NaiveDateTime,
+        limit: i64,
+    ) -> QueryResult<Vec<Conversation>> {
+        use crate::db::schema::messages;
+        let already_noted = diesel::dsl::exists(
+            messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(
+                    messages::system_event
+                        .eq(crate::domain::SystemEvent::WaitTimeExceeded.as_str()),
+                )
+                .filter(messages::created_at.ge(conversations::waiting_since.assume_not_null())),
+        );
+        conversations::table
+            .filter(conversations::state.eq(ConversationState::Waiting.as_str()))
+            .filter(conversations::waiting_since.lt(cutoff))
+            .filter(diesel::dsl::not(already_noted))
+            .order(conversations::waiting_since.asc())
+            .limit(limit)
+            .load(conn)
+    }
+}

@@ -103,3 +103,50 @@ on_both_backends!(
     inactive_bot_and_waiting_conversations_close_by_themselves,
     nothing_closes_when_auto_close_is_off,
 );
+
+async fn long_waits_get_one_note_and_stand_out_on_live_support(backend: Backend) {
+    use hearken::jobs::wait_time::note_long_waits;
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let long = app.conversation(Some("Noor"), ConversationState::Waiting, None, "Hello?");
+    let short = app.conversation(Some("Lukas"), ConversationState::Waiting, None, "Hi");
+    diesel::update(conversations::table.find(long))
+        .set(conversations::waiting_since.eq(hearken::models::now() - Duration::minutes(20)))
+        .execute(&mut app.db())
+        .unwrap();
+
+    let noted = note_long_waits(&mut app.db(), hearken::models::now()).unwrap();
+
+    assert_eq!(noted, 1);
+    assert_eq!(
+        app.notes(long),
+        vec![("Agent wait time exceeded".to_owned(), None)]
+    );
+    assert!(app.notes(short).is_empty());
+    assert_eq!(
+        note_long_waits(&mut app.db(), hearken::models::now()).unwrap(),
+        0,
+        "once per wait"
+    );
+    let board = app.get_html("/live/board").await;
+    let card = board
+        .split(&format!("id=\"waiting-{long}\""))
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    assert!(card.contains("Longer than the 15-minute target"));
+    assert!(!board
+        .split(&format!("id=\"waiting-{short}\""))
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap()
+        .contains("target"));
+    assert!(board.contains("conv-card overdue\" id=\"waiting-"));
+}
+
+on_both_backends!(long_waits_get_one_note_and_stand_out_on_live_support);

@@ -8,6 +8,7 @@ use crate::db::{self, Pool};
 use crate::domain::time;
 use crate::error::AppError;
 use crate::models::conversation::{BoardCard, Conversation};
+use crate::models::team_settings::TeamSettings;
 use crate::routes::render;
 use crate::session::{CurrentUser, WebSession};
 
@@ -21,15 +22,18 @@ pub struct Card {
     pub since_ms: i64,
     pub waiting_text: String,
     pub activity_text: String,
+    /// Waiting longer than the team's target wait time.
+    pub overdue: bool,
 }
 
 pub struct Board {
     pub waiting: Vec<Card>,
     pub mine: Vec<Card>,
     pub csrf: String,
+    pub target_minutes: i32,
 }
 
-fn card(board_card: BoardCard, now: NaiveDateTime) -> Card {
+fn card(board_card: BoardCard, now: NaiveDateTime, target_minutes: i32) -> Card {
     let conversation = board_card.conversation;
     let since = conversation
         .waiting_since
@@ -47,18 +51,30 @@ fn card(board_card: BoardCard, now: NaiveDateTime) -> Card {
         since_ms: time::epoch_millis(since),
         waiting_text: time::waiting_for(since, now),
         activity_text: time::ago(conversation.last_activity_at, now),
+        overdue: conversation.waiting_since.is_some()
+            && (now - since).num_minutes() >= i64::from(target_minutes),
     }
 }
 
 pub async fn load(pool: &Pool, user: &CurrentUser, csrf: String) -> Result<Board, AppError> {
     let user_id = user.id;
-    let (waiting, mine) =
-        db::run(pool, move |conn| Ok(Conversation::board(conn, user_id)?)).await?;
+    let (waiting, mine, target_minutes) = db::run(pool, move |conn| {
+        let (waiting, mine) = Conversation::board(conn, user_id)?;
+        Ok((waiting, mine, TeamSettings::get(conn)?.wait_time_minutes))
+    })
+    .await?;
     let now = crate::models::now();
     Ok(Board {
-        waiting: waiting.into_iter().map(|c| card(c, now)).collect(),
-        mine: mine.into_iter().map(|c| card(c, now)).collect(),
+        waiting: waiting
+            .into_iter()
+            .map(|c| card(c, now, target_minutes))
+            .collect(),
+        mine: mine
+            .into_iter()
+            .map(|c| card(c, now, target_minutes))
+            .collect(),
         csrf,
+        target_minutes,
     })
 }
 
