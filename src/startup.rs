@@ -195,7 +195,12 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .service(
                 web::scope("/team")
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route("", web::get().to(team::list::list)),
+                    .route("", web::get().to(team::list::list))
+                    .route("", web::post().to(team::add::submit))
+                    .route("/{id}/role", web::post().to(team::change::role))
+                    .route("/{id}/deactivate", web::post().to(team::change::deactivate))
+                    .route("/{id}/reactivate", web::post().to(team::change::reactivate))
+                    .route("/{id}/password", web::post().to(team::change::password)),
             )
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)

@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod lifecycle;
 pub mod report;
 pub mod role;
+pub mod team;
 pub mod time;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};

@@ -78,6 +78,11 @@ impl Session {
         diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)
     }
 
+    /// Ends every session of a member (deactivation, new password).
+    pub fn end_all_for_user(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+    }
+
     /// Sessions past their end are useless; they are swept at each sign-in.
     pub fn delete_expired(conn: &mut AnyConnection) -> QueryResult<usize> {
         diesel::delete(sessions::table.filter(sessions::expires_at.le(super::now()))).execute(conn)

@@ -105,3 +105,37 @@ impl User {
             .load(conn)
     }
 }
+
+impl User {
+    pub fn active_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
+        users::table
+            .filter(users::role.eq(Role::Admin.as_str()))
+            .filter(users::active.eq(true))
+            .count()
+            .get_result(conn)
+    }
+
+    pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::role.eq(role.as_str()),
+                users::updated_at.eq(super::now()),
+            ))
+            .execute(conn)
+    }
+
+    pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set((users::active.eq(active), users::updated_at.eq(super::now())))
+            .execute(conn)
+    }
+
+    pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(hash),
+                users::updated_at.eq(super::now()),
+            ))
+            .execute(conn)
+    }
+}

@@ -15,4 +15,5 @@ mod roles;
 mod sessions;
 mod setup;
 mod sign_in;
+mod team;
 mod workspace;

@@ -1,19 +1,71 @@
-//! `GET /team`: the team members (team leads and admins).
+//! `GET /team`: the team, a form to add a member, and what the viewer may change about each.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::db::{self, Pool};
+use crate::domain::team::may_manage;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::user::User;
-use crate::routes::{render, Chrome};
+use crate::routes::{render_with_status, Chrome};
 use crate::session::CurrentUser;
+
+/// The add form's input, kept when it is refused.
+#[derive(Default)]
+pub struct AddForm {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub errors: Vec<&'static str>,
+}
 
 #[derive(Template)]
 #[template(path = "team/list.html")]
 struct TeamPage {
     chrome: Chrome,
     members: Vec<User>,
+    viewer: CurrentUser,
+    add: AddForm,
+    notice: Option<String>,
+}
+
+impl TeamPage {
+    fn may_manage(&self, member: &User) -> bool {
+        may_manage(self.viewer.role, member.role)
+    }
+
+    /// The roles the viewer may give.
+    fn roles(&self) -> Vec<Role> {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| may_manage(self.viewer.role, *r))
+            .collect()
+    }
+}
+
+/// Renders the team page with `status`, a notice and the add form as typed.
+pub async fn render_team(
+    req: &HttpRequest,
+    pool: &Pool,
+    user: &CurrentUser,
+    status: StatusCode,
+    notice: Option<String>,
+    add: AddForm,
+) -> Result<HttpResponse, AppError> {
+    let members = db::run(pool, |conn| Ok(User::list(conn)?)).await?;
+    render_with_status(
+        status,
+        &TeamPage {
+            chrome: Chrome::new(req, "Team", Some(user), "team"),
+            members,
+            viewer: user.clone(),
+            add,
+            notice,
+        },
+    )
 }
 
 pub async fn list(
@@ -21,9 +73,5 @@ pub async fn list(
     user: CurrentUser,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let members = db::run(&pool, |conn| Ok(User::list(conn)?)).await?;
-    render(&TeamPage {
-        chrome: Chrome::new(&req, "Team", Some(&user), "team"),
-        members,
-    })
+    render_team(&req, &pool, &user, StatusCode::OK, None, AddForm::default()).await
 }
