@@ -18,7 +18,7 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
-use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, team};
+use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
 use crate::session::require_role;
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
@@ -191,6 +191,12 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
                     .route("", web::get().to(reports::show::show))
                     .route("/{table}.csv", web::get().to(reports::export::export)),
+            )
+            .service(
+                web::scope("/settings")
+                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
+                    .route("", web::get().to(settings::edit::form))
+                    .route("", web::post().to(settings::edit::submit)),
             )
             .service(
                 web::scope("/team")

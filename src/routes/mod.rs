@@ -8,6 +8,7 @@ pub mod health;
 pub mod kb;
 pub mod live;
 pub mod reports;
+pub mod settings;
 pub mod team;
 
 use actix_web::http::{header, StatusCode};

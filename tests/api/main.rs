@@ -13,6 +13,7 @@ mod pages;
 mod reports;
 mod roles;
 mod sessions;
+mod settings;
 mod setup;
 mod sign_in;
 mod team;

@@ -1,0 +1,3 @@
+//! Team settings: human support, the wait-time target, automatic closing, the time zone.
+
+pub mod edit;

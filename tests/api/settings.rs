@@ -1,0 +1,100 @@
+//! Team settings: saved by leads and admins, refused with reasons when wrong, and obeyed.
+
+use hearken::domain::Role;
+use hearken::models::team_settings::TeamSettings;
+
+use crate::helpers::{location, spawn_app, Backend};
+use crate::on_both_backends;
+
+const GOOD: [(&str, &str); 5] = [
+    ("wait_time_minutes", "5"),
+    ("auto_close", "on"),
+    ("auto_close_after_hours", "48"),
+    ("auto_close_outcome", "unresolved"),
+    ("time_zone", "America/New_York"),
+];
+
+async fn a_lead_saves_the_settings_and_the_chat_obeys(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "jonas", Role::Lead)
+        .await;
+
+    // Human support left unticked: off.
+    let response = app.submit("/settings", "/settings", &GOOD).await;
+
+    assert_eq!(location(&response), "/settings");
+    assert!(app.get_html("/settings").await.contains("Settings saved."));
+    let saved = TeamSettings::get(&mut app.db()).unwrap();
+    assert!(!saved.human_support_enabled);
+    assert_eq!(
+        (saved.wait_time_minutes, saved.auto_close_after_hours),
+        (5, 48)
+    );
+    assert!(saved.auto_close_enabled);
+    assert_eq!(saved.auto_close_outcome.as_str(), "unresolved");
+    assert_eq!(saved.time_zone, "America/New_York");
+    let visitor = app.new_visitor();
+    visitor
+        .submit("/chat", "/chat/messages", &[("body", "Hello there")])
+        .await;
+    assert!(!visitor.get_html("/chat").await.contains("Talk to a person"));
+    assert!(app.get_html("/reports").await.contains("America/New_York"));
+}
+
+async fn wrong_settings_are_refused_and_kept(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "maya", Role::Admin)
+        .await;
+
+    let response = app
+        .submit(
+            "/settings",
+            "/settings",
+            &[
+                ("human_support", "on"),
+                ("wait_time_minutes", "121"),
+                ("auto_close_after_hours", "0"),
+                ("auto_close_outcome", "maybe"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status().as_u16(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("The wait-time target is a whole number of minutes from 1 to 120."));
+    assert!(page.contains("from 1 to 720"));
+    assert!(page.contains("Choose the outcome of automatic closing"));
+    assert!(page.contains("Choose a time zone from the list."));
+    assert!(page.contains("value=\"121\""), "input kept");
+    let unchanged = TeamSettings::get(&mut app.db()).unwrap();
+    assert_eq!(
+        (unchanged.wait_time_minutes, unchanged.time_zone.as_str()),
+        (15, "UTC")
+    );
+}
+
+async fn agents_cannot_change_settings(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let token = crate::helpers::csrf_token_in(&app.get_html("/").await);
+
+    assert_eq!(app.get("/settings").await.status().as_u16(), 403);
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(&GOOD);
+    assert_eq!(
+        app.post_raw("/settings", &form).await.status().as_u16(),
+        403
+    );
+    assert_eq!(
+        TeamSettings::get(&mut app.db()).unwrap().wait_time_minutes,
+        15
+    );
+}
+
+on_both_backends!(
+    a_lead_saves_the_settings_and_the_chat_obeys,
+    wrong_settings_are_refused_and_kept,
+    agents_cannot_change_settings,
+);
