@@ -196,7 +196,7 @@ fn add_user(config: &Config, email: &str, name: &str, role: Role) -> anyhow::Res
             println!("Added {} <{}> as {}.", user.name, user.email, role.label());
             Ok(())
         }
-        Err(e) if crate::models::user::is_duplicate_email(&e) => {
+        Err(e) if crate::models::is_unique_violation(&e) => {
             anyhow::bail!("a team member with the email {email} already exists")
         }
         Err(e) => Err(e.into()),

@@ -180,7 +180,31 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
                     .wrap(from_fn(|req, next| require_role(Role::Admin, req, next)))
                     .route(web::post().to(conversations::act::reopen)),
             )
-            .route("/kb/{slug}", web::get().to(kb::show::show))
+            .service(
+                web::resource("/kb")
+                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
+                    .route(web::get().to(kb::edit::list))
+                    .route(web::post().to(kb::edit::create)),
+            )
+            .service(
+                web::resource("/kb/new")
+                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
+                    .route(web::get().to(kb::edit::new)),
+            )
+            .service(
+                web::resource("/kb/{slug}/edit")
+                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
+                    .route(web::get().to(kb::edit::edit)),
+            )
+            .service(
+                web::resource("/kb/{slug}")
+                    .route(web::get().to(kb::show::show))
+                    .route(
+                        web::post()
+                            .to(kb::edit::update)
+                            .wrap(from_fn(|req, next| require_role(Role::Lead, req, next))),
+                    ),
+            )
             .route("/help/{slug}", web::get().to(kb::public::show))
             .route("/chat", web::get().to(chat::show::show))
             .route("/chat/history", web::get().to(chat::show::history))

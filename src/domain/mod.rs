@@ -1,5 +1,6 @@
 //! Validated types and the rules of the product, free of HTTP and SQL.
 
+pub mod article;
 pub mod conversation;
 pub mod credentials;
 pub mod lifecycle;

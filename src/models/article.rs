@@ -76,3 +76,33 @@ impl Article {
             .collect())
     }
 }
+
+/// The editable fields of an article.
+#[derive(AsChangeset)]
+#[diesel(table_name = articles)]
+pub struct ArticleUpdate<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub body: &'a str,
+    pub published: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Article {
+    /// Every article, drafts included, by title.
+    pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<Article>> {
+        articles::table
+            .order((articles::title.asc(), articles::id.asc()))
+            .load(conn)
+    }
+
+    pub fn update(
+        conn: &mut AnyConnection,
+        id: i64,
+        update: &ArticleUpdate<'_>,
+    ) -> QueryResult<usize> {
+        diesel::update(articles::table.find(id))
+            .set(update)
+            .execute(conn)
+    }
+}

@@ -79,14 +79,6 @@ impl User {
     }
 }
 
-/// Whether an insert failed because the email address is taken.
-pub fn is_duplicate_email(error: &diesel::result::Error) -> bool {
-    matches!(
-        error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
-}
-
 impl User {
     pub fn name_of(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<String>> {
         users::table

@@ -8,6 +8,7 @@ mod cli;
 mod database;
 mod health;
 mod jobs;
+mod knowledge_base;
 mod lifecycle;
 mod pages;
 mod reports;

@@ -97,7 +97,7 @@ pub async fn submit(
         match result {
             Ok(user) => Ok(Some(user.id)),
             Err(diesel::result::Error::RollbackTransaction) => Ok(None),
-            Err(e) if crate::models::user::is_duplicate_email(&e) => Ok(None),
+            Err(e) if crate::models::is_unique_violation(&e) => Ok(None),
             Err(e) => Err(e.into()),
         }
     })

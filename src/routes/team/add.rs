@@ -10,7 +10,8 @@ use crate::db::{self, Pool};
 use crate::domain::team::may_manage;
 use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::error::AppError;
-use crate::models::user::{is_duplicate_email, NewUser, User};
+use crate::models::is_unique_violation;
+use crate::models::user::{NewUser, User};
 use crate::routes::see_other;
 use crate::session::{CurrentUser, WebSession};
 
@@ -74,7 +75,7 @@ pub async fn submit(
     let added = db::run(&pool, move |conn| {
         match User::create(conn, &NewUser::new(&name, &email, &hash, role)) {
             Ok(user) => Ok(Some(user)),
-            Err(e) if is_duplicate_email(&e) => Ok(None),
+            Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(e.into()),
         }
     })

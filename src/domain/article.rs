@@ -1,0 +1,90 @@
+//! A knowledge-base article as an editor submits it.
+
+/// Validated article fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleInput {
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+    pub published: bool,
+}
+
+/// Makes a URL-friendly slug: lower-case letters, digits and single dashes.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(80).collect()
+}
+
+/// Checks an article; an empty slug is made from the title.
+pub fn parse_article(
+    title: &str,
+    slug: &str,
+    body: &str,
+    published: bool,
+) -> Result<ArticleInput, Vec<&'static str>> {
+    let mut errors = Vec::new();
+    let title = title.trim();
+    if title.is_empty() {
+        errors.push("Give the article a title.");
+    } else if title.chars().count() > 200 {
+        errors.push("Titles can be at most 200 characters.");
+    }
+    let slug = if slug.trim().is_empty() {
+        slugify(title)
+    } else {
+        slug.trim().to_owned()
+    };
+    let well_formed = !slug.is_empty()
+        && slug.len() <= 80
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && slug != "new";
+    if !well_formed && !title.is_empty() {
+        errors.push("The address may use lower-case letters, digits and dashes (at most 80).");
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        errors.push("Write the article's text.");
+    } else if body.chars().count() > 20_000 {
+        errors.push("Articles can be at most 20,000 characters.");
+    }
+    if errors.is_empty() {
+        Ok(ArticleInput {
+            title: title.to_owned(),
+            slug,
+            body: body.to_owned(),
+            published,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_made_from_titles() {
+        assert_eq!(
+            slugify("  When will I get my refund? "),
+            "when-will-i-get-my-refund"
+        );
+        assert_eq!(
+            parse_article("Reset", "", "Text", true).unwrap().slug,
+            "reset"
+        );
+        assert!(parse_article("Reset", "Bad Slug", "Text", true).is_err());
+        assert!(parse_article("", "", "", false).unwrap_err().len() == 2);
+    }
+}

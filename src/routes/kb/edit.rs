@@ -1,0 +1,216 @@
+//! Writing the knowledge base (team leads and admins): the list, a new article, editing one.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::csrf::CsrfForm;
+use crate::db::{self, Pool};
+use crate::domain::article::parse_article;
+use crate::error::AppError;
+use crate::models::article::{Article, ArticleUpdate, NewArticle};
+use crate::models::is_unique_violation;
+use crate::routes::{render, render_with_status, see_other, Chrome};
+use crate::session::{CurrentUser, WebSession};
+
+#[derive(Template)]
+#[template(path = "kb/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    articles: Vec<Article>,
+}
+
+/// `GET /kb`
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let articles = db::run(&pool, |conn| Ok(Article::list(conn)?)).await?;
+    render(&ListPage {
+        chrome: Chrome::new(&req, "Knowledge base", Some(&user), "kb"),
+        articles,
+    })
+}
+
+/// The editor's form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ArticleForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub published: String,
+}
+
+#[derive(Template)]
+#[template(path = "kb/edit.html")]
+struct EditPage {
+    chrome: Chrome,
+    /// None for a new article.
+    editing: Option<String>,
+    form: ArticleForm,
+    errors: Vec<&'static str>,
+}
+
+fn render_editor(
+    req: &HttpRequest,
+    user: &CurrentUser,
+    status: StatusCode,
+    editing: Option<String>,
+    form: ArticleForm,
+    errors: Vec<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    let title = if editing.is_some() {
+        "Edit article"
+    } else {
+        "New article"
+    };
+    render_with_status(
+        status,
+        &EditPage {
+            chrome: Chrome::new(req, title, Some(user), "kb"),
+            editing,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `GET /kb/new`
+pub async fn new(req: HttpRequest, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let form = ArticleForm {
+        published: "on".into(),
+        ..ArticleForm::default()
+    };
+    render_editor(&req, &user, StatusCode::OK, None, form, Vec::new())
+}
+
+/// `GET /kb/{slug}/edit`
+pub async fn edit(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let article = db::run(&pool, move |conn| Ok(Article::find_by_slug(conn, &slug)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = ArticleForm {
+        title: article.title,
+        slug: article.slug.clone(),
+        body: article.body,
+        published: if article.published {
+            "on".into()
+        } else {
+            String::new()
+        },
+    };
+    render_editor(
+        &req,
+        &user,
+        StatusCode::OK,
+        Some(article.slug),
+        form,
+        Vec::new(),
+    )
+}
+
+/// `POST /kb` (new) and `POST /kb/{slug}` (edit).
+async fn save(
+    req: HttpRequest,
+    user: CurrentUser,
+    editing: Option<String>,
+    form: ArticleForm,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let input = match parse_article(&form.title, &form.slug, &form.body, form.published == "on") {
+        Ok(input) => input,
+        Err(errors) => {
+            return render_editor(
+                &req,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                editing,
+                form,
+                errors,
+            )
+        }
+    };
+    let target = editing.clone();
+    let saved = db::run(&pool, move |conn| {
+        let now = crate::models::now();
+        let result = match &target {
+            None => Article::create(
+                conn,
+                &NewArticle {
+                    title: &input.title,
+                    slug: &input.slug,
+                    body: &input.body,
+                    published: input.published,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .map(|a| Some(a.slug)),
+            Some(slug) => {
+                let article = Article::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+                Article::update(
+                    conn,
+                    article.id,
+                    &ArticleUpdate {
+                        title: &input.title,
+                        slug: &input.slug,
+                        body: &input.body,
+                        published: input.published,
+                        updated_at: now,
+                    },
+                )
+                .map(|_| Some(input.slug.clone()))
+            }
+        };
+        match result {
+            Ok(slug) => Ok(slug),
+            Err(e) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await?;
+    let Some(slug) = saved else {
+        let errors = vec!["Another article already uses this address; choose another."];
+        return render_editor(
+            &req,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            editing,
+            form,
+            errors,
+        );
+    };
+    WebSession::from_request(&req).set_flash("Article saved.");
+    Ok(see_other(&format!("/kb/{slug}")))
+}
+
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    CsrfForm(form): CsrfForm<ArticleForm>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    save(req, user, None, form, pool).await
+}
+
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<ArticleForm>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    save(req, user, Some(path.into_inner()), form, pool).await
+}
