@@ -138,40 +138,29 @@ pub async fn role(
     .await
 }
 
-pub async fn deactivate(
-    req: HttpRequest,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    _form: CsrfForm<ChangeForm>,
-    pool: web::Data<Pool>,
-) -> Result<HttpResponse, AppError> {
-    apply(
-        &req,
-        &pool,
-        &user,
-        path.into_inner(),
-        MemberChange::Deactivate,
-        None,
-    )
-    .await
+/// Handlers whose form carries nothing but the CSRF token.
+macro_rules! change_without_input {
+    ($($(#[$doc:meta])* $name:ident => $change:expr;)+) => {
+        $(
+            $(#[$doc])*
+            pub async fn $name(
+                req: HttpRequest,
+                user: CurrentUser,
+                path: web::Path<i64>,
+                _form: CsrfForm<ChangeForm>,
+                pool: web::Data<Pool>,
+            ) -> Result<HttpResponse, AppError> {
+                apply(&req, &pool, &user, path.into_inner(), $change, None).await
+            }
+        )+
+    };
 }
 
-pub async fn reactivate(
-    req: HttpRequest,
-    user: CurrentUser,
-    path: web::Path<i64>,
-    _form: CsrfForm<ChangeForm>,
-    pool: web::Data<Pool>,
-) -> Result<HttpResponse, AppError> {
-    apply(
-        &req,
-        &pool,
-        &user,
-        path.into_inner(),
-        MemberChange::Reactivate,
-        None,
-    )
-    .await
+change_without_input! {
+    /// `POST /team/{id}/deactivate`
+    deactivate => MemberChange::Deactivate;
+    /// `POST /team/{id}/reactivate`
+    reactivate => MemberChange::Reactivate;
 }
 
 pub async fn password(
