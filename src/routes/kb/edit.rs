@@ -97,10 +97,7 @@ pub async fn edit(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let article = db::run(&pool, move |conn| Ok(Article::find_by_slug(conn, &slug)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let article = super::article_at(&pool, path.into_inner()).await?;
     let form = ArticleForm {
         title: article.title,
         slug: article.slug.clone(),

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::error::AppError;
 use crate::models::article::Article;
 use crate::routes::render;
@@ -18,10 +18,9 @@ pub async fn show(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let article = db::run(&pool, move |conn| Ok(Article::find_by_slug(conn, &slug)?))
-        .await?
-        .filter(|a| a.published)
-        .ok_or(AppError::NotFound)?;
+    let article = super::article_at(&pool, path.into_inner()).await?;
+    if !article.published {
+        return Err(AppError::NotFound);
+    }
     render(&PublicArticle { article })
 }

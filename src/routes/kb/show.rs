@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::article::Article;
@@ -23,10 +23,7 @@ pub async fn show(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = path.into_inner();
-    let article = db::run(&pool, move |conn| Ok(Article::find_by_slug(conn, &slug)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let article = super::article_at(&pool, path.into_inner()).await?;
     // Drafts are for the people who edit the knowledge base.
     if !article.published && !user.may(Role::Lead) {
         return Err(AppError::NotFound);
