@@ -58,3 +58,15 @@ pub fn restart_id_sequences(conn: &mut AnyConnection, tables: &[&str]) -> QueryR
     }
     Ok(())
 }
+
+/// Locks a conversation row until the end of the transaction, so that two instances running
+/// the same background job do the work once. SQLite needs nothing: `BEGIN IMMEDIATE` already
+/// lets one writer in at a time.
+pub fn lock_conversation(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM conversations WHERE id = $1 FOR UPDATE")
+            .bind::<BigInt, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}

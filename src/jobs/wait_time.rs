@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use crate::db::per_backend::lock_conversation;
 use crate::db::{self, AnyConnection};
 use crate::domain::{Author, SystemEvent};
 use crate::models::conversation::Conversation;
@@ -16,11 +17,15 @@ pub fn note_long_waits(conn: &mut AnyConnection, now: NaiveDateTime) -> anyhow::
     let mut noted = 0;
     for candidate in Conversation::waiting_past_target(conn, cutoff, 200)? {
         let done = db::write_transaction::<_, anyhow::Error, _>(conn, |conn| {
-            // Still the same wait? (taken over or closed meanwhile: nothing to note)
+            // Another instance may be noting the same wait: take the row, then look again.
+            lock_conversation(conn, candidate.id)?;
             let Some(current) = Conversation::find(conn, candidate.id)? else {
                 return Ok(false);
             };
-            if current.version != candidate.version {
+            // Taken over or closed meanwhile, or already noted: nothing to do.
+            if current.version != candidate.version
+                || Conversation::wait_already_noted(conn, &current)?
+            {
                 return Ok(false);
             }
             Message::create(

@@ -150,3 +150,30 @@ async fn long_waits_get_one_note_and_stand_out_on_live_support(backend: Backend)
 }
 
 on_both_backends!(long_waits_get_one_note_and_stand_out_on_live_support);
+
+async fn instances_running_the_job_together_note_a_wait_once(backend: Backend) {
+    use hearken::jobs::wait_time::note_long_waits;
+    let app = spawn_app(backend).await;
+    let long = app.conversation(None, ConversationState::Waiting, None, "Hello?");
+    diesel::update(conversations::table.find(long))
+        .set(conversations::waiting_since.eq(hearken::models::now() - Duration::minutes(30)))
+        .execute(&mut app.db())
+        .unwrap();
+
+    // Four "instances", each with its own connection, at the same moment.
+    let now = hearken::models::now();
+    let noted: usize = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let mut conn = app.db();
+                scope.spawn(move || note_long_waits(&mut conn, now).unwrap())
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).sum()
+    });
+
+    assert_eq!(noted, 1);
+    assert_eq!(app.notes(long).len(), 1);
+}
+
+on_both_backends!(instances_running_the_job_together_note_a_wait_once);
