@@ -45,6 +45,7 @@ async fn main() {
         cookie_secure: false,
         workers: Some(2),
         pool_size: 4,
+        background_jobs: false,
     };
 
     let mut admin_conn = PgConnection::establish(&admin).expect("connect to BENCH_DATABASE_URL");

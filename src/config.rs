@@ -19,6 +19,8 @@ Environment variables:
                          HTTPS. Default: false (plain http://localhost must keep working)
   HEARKEN_WORKERS        HTTP worker threads. Default: one per CPU core
   HEARKEN_POOL_SIZE      Database connections per instance. Default: 10
+  HEARKEN_BACKGROUND_JOBS  false to keep this instance from running the background jobs
+                         (wait-time notes, automatic closing). Default: true
   RUST_LOG               Log filter, e.g. info or hearken=debug. Default: info";
 
 #[derive(Clone, Debug)]
@@ -29,6 +31,8 @@ pub struct Config {
     pub cookie_secure: bool,
     pub workers: Option<usize>,
     pub pool_size: u32,
+    /// Whether this instance runs the background jobs.
+    pub background_jobs: bool,
 }
 
 impl Config {
@@ -68,7 +72,14 @@ impl Config {
             })
             .transpose()?
             .unwrap_or(10);
+        let background_jobs = match var("HEARKEN_BACKGROUND_JOBS").as_deref() {
+            None => true,
+            Some(v) => parse_bool(v).ok_or_else(|| {
+                anyhow::anyhow!("HEARKEN_BACKGROUND_JOBS must be true or false, not {v:?}")
+            })?,
+        };
         Ok(Config {
+            background_jobs,
             database,
             addr: var("HEARKEN_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned()),
             secret_key,

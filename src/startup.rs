@@ -40,7 +40,9 @@ impl Application {
         let listener = TcpListener::bind(&config.addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
         let port = listener.local_addr()?.port();
-        crate::jobs::start(pool.clone());
+        if config.background_jobs {
+            crate::jobs::start(pool.clone());
+        }
         let server = serve(listener, pool, key, &config)?;
         Ok(Application { port, server })
     }

@@ -161,6 +161,8 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         cookie_secure: false,
         workers: Some(1),
         pool_size: 4,
+        // Tests run the jobs themselves, at the moment they choose.
+        background_jobs: false,
     }
 }
 
