@@ -88,6 +88,12 @@ impl User {
             .optional()
     }
 
+    /// Every member's name by id (deactivated ones too: they still closed conversations).
+    pub fn names(conn: &mut AnyConnection) -> QueryResult<std::collections::HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> = users::table.select((users::id, users::name)).load(conn)?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Active members, for the agent filter.
     pub fn active_members(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
         users::table

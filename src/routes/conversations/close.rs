@@ -49,13 +49,13 @@ async fn render_page(
         )
         .await;
     }
-    let close_form = form.unwrap_or(CloseForm {
-        version: data.conversation.version,
-        selected: None,
-        reason: String::new(),
-        errors: Vec::new(),
-        current: data.conversation.outcome(),
-    });
+    let close_form = match form {
+        Some(kept) => CloseForm {
+            current: data.conversation.outcome(),
+            ..kept
+        },
+        None => CloseForm::fresh(&data.conversation),
+    };
     let title = format!("Close conversation #{id}");
     render_with_status(
         status,
@@ -107,13 +107,13 @@ pub async fn submit(
             .into_iter()
             .flatten()
             .collect();
-        let current = load(&pool, id).await?.conversation.outcome();
         let kept = CloseForm {
             version,
             selected: Some(form.outcome),
             reason: form.reason,
             errors,
-            current,
+            // Filled in from the conversation as it is now.
+            current: None,
         };
         return render_page(
             &req,

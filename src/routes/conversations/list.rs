@@ -341,12 +341,13 @@ pub async fn list(
         let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
         let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
         let mut last = Message::last_said(conn, &ids, false)?;
+        let names = User::names(conn)?;
         let mut rows = Vec::new();
         for (conversation, customer) in found {
-            let assignee = match conversation.assignee_id.or(conversation.closed_by_id) {
-                Some(id) => User::name_of(conn, id)?,
-                None => None,
-            };
+            let assignee = conversation
+                .assignee_id
+                .or(conversation.closed_by_id)
+                .and_then(|id| names.get(&id).cloned());
             rows.push(Row {
                 last_message: last.remove(&conversation.id),
                 conversation,

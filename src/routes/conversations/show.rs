@@ -30,6 +30,17 @@ pub struct CloseForm {
 }
 
 impl CloseForm {
+    /// The form as it opens: nothing chosen yet, based on the conversation's current version.
+    pub fn fresh(conversation: &Conversation) -> CloseForm {
+        CloseForm {
+            version: conversation.version,
+            selected: None,
+            reason: String::new(),
+            errors: Vec::new(),
+            current: conversation.outcome(),
+        }
+    }
+
     pub fn is_selected(&self, value: &str) -> bool {
         match &self.selected {
             Some(selected) => selected == value,
@@ -172,13 +183,7 @@ pub async fn render_view(
     let data = load(pool, id).await?;
     let allowed = allowed(&data, user);
     let title = format!("{} · Conversation #{}", data.customer.display_name(), id);
-    let close_form = CloseForm {
-        version: data.conversation.version,
-        selected: None,
-        reason: String::new(),
-        errors: Vec::new(),
-        current: data.conversation.outcome(),
-    };
+    let close_form = CloseForm::fresh(&data.conversation);
     render_with_status(
         status,
         &ConversationPage {

@@ -195,10 +195,7 @@ pub async fn load(
             ReportCount::metric_total(conn, CHANGED, period.from, period.to)?,
             ReportCount::metric_total(conn, CHANGED, previous.from, previous.to)?,
         );
-        let names: HashMap<i64, String> = User::list(conn)?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+        let names: HashMap<i64, String> = User::names(conn)?;
         let mut members: HashMap<i64, MemberRow> = HashMap::new();
         let member = |id: i64| MemberRow {
             id,
