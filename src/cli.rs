@@ -90,9 +90,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RebuildReports => {
             let pool = prepare_database(&config)?;
             let mut conn = pool.get()?;
-            let zone = crate::domain::time::zone(
-                &crate::models::team_settings::TeamSettings::get(&mut conn)?.time_zone,
-            );
+            let zone = crate::models::team_settings::TeamSettings::get(&mut conn)?
+                .time_zone
+                .tz();
             crate::db::write_transaction::<_, anyhow::Error, _>(&mut conn, |conn| {
                 crate::models::report_count::ReportCount::rebuild(conn, zone)?;
                 Ok(())

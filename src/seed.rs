@@ -9,9 +9,13 @@ use crate::db::per_backend::restart_id_sequences;
 use crate::db::schema::{articles, citations, closure_log, conversations, customers, messages};
 use crate::db::AnyConnection;
 use crate::demo::Dice;
-use crate::domain::{hash_password, time, Email, Outcome, Password, PersonName, Role, SystemEvent};
+use crate::domain::time::local_day;
+use crate::domain::{
+    hash_password, Author, ConversationState, Email, Outcome, Password, PersonName, Role,
+    SystemEvent,
+};
 use crate::models::article::{Article, NewArticle};
-use crate::models::report_count::{local_day, ReportCount};
+use crate::models::report_count::ReportCount;
 use crate::models::team_settings::TeamSettings;
 use crate::models::user::{NewUser, User};
 
@@ -36,9 +40,9 @@ struct SeedCustomer {
 struct SeedConversation {
     id: i64,
     customer_id: i64,
-    state: &'static str,
+    state: ConversationState,
     assignee_id: Option<i64>,
-    outcome: Option<&'static str>,
+    outcome: Option<Outcome>,
     closed_by_id: Option<i64>,
     closed_at: Option<NaiveDateTime>,
     waiting_since: Option<NaiveDateTime>,
@@ -55,11 +59,11 @@ struct SeedConversation {
 struct SeedMessage {
     id: i64,
     conversation_id: i64,
-    author: &'static str,
+    author: Author,
     author_user_id: Option<i64>,
-    body: &'static str,
-    system_event: Option<&'static str>,
-    event_outcome: Option<&'static str>,
+    body: String,
+    system_event: Option<SystemEvent>,
+    event_outcome: Option<Outcome>,
     created_at: NaiveDateTime,
 }
 
@@ -76,8 +80,8 @@ struct SeedCitation {
 struct SeedClosure {
     id: i64,
     conversation_id: i64,
-    outcome: &'static str,
-    replaced_outcome: Option<&'static str>,
+    outcome: Outcome,
+    replaced_outcome: Option<Outcome>,
     actor_user_id: Option<i64>,
     reason: Option<&'static str>,
     closed_at: NaiveDateTime,
@@ -118,10 +122,10 @@ fn max_id(conn: &mut AnyConnection, table: &str) -> QueryResult<i64> {
 }
 
 /// The seed team and knowledge base, created on first use.
-fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<i64>, i64, Vec<i64>)> {
+fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<User>, User, Vec<i64>)> {
     let hash = hash_password(&Password::parse(SEED_PASSWORD).map_err(anyhow::Error::msg)?)?;
     let mut agents = Vec::new();
-    let mut lead = 0;
+    let mut lead = None;
     let people = [
         ("Seed Lead", SEED_LEAD, Role::Lead),
         ("Ana Seed", "ana@seed.hearken.test", Role::Agent),
@@ -141,9 +145,9 @@ fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<i64>, i64,
             }
         };
         if role == Role::Lead {
-            lead = user.id;
+            lead = Some(user);
         } else {
-            agents.push(user.id);
+            agents.push(user);
         }
     }
     let mut article_ids: Vec<i64> = articles::table
@@ -169,7 +173,70 @@ fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<i64>, i64,
             .id,
         );
     }
+    let lead = lead.ok_or_else(|| anyhow::anyhow!("the seed team has no lead"))?;
     Ok((agents, lead, article_ids))
+}
+
+/// A seeded conversation's history as it is written, with its clock.
+struct History<'a> {
+    rows: &'a mut Vec<SeedMessage>,
+    next_id: &'a mut i64,
+    conversation_id: i64,
+    clock: NaiveDateTime,
+}
+
+/// A system note: what happened, who did it, and the outcome shown beside it.
+struct Note<'a> {
+    event: SystemEvent,
+    by: Option<&'a User>,
+    outcome: Option<Outcome>,
+}
+
+impl History<'_> {
+    /// Adds a message `after_minutes` after the last one; returns its id.
+    fn say(&mut self, author: Author, by: Option<i64>, body: &str, after_minutes: i64) -> i64 {
+        self.push(author, by, body.to_owned(), None, None, after_minutes)
+    }
+
+    /// Adds a system note worded exactly as the product writes it.
+    fn note(&mut self, note: Note<'_>, auto_close_hours: i32, after_minutes: i64) -> i64 {
+        let name = note.by.map(|u| u.name.as_str());
+        let body = note.event.note(name, Some(auto_close_hours));
+        let by = note.by.map(|u| u.id);
+        self.push(
+            Author::System,
+            by,
+            body,
+            Some(note.event),
+            note.outcome,
+            after_minutes,
+        )
+    }
+
+    fn push(
+        &mut self,
+        author: Author,
+        author_user_id: Option<i64>,
+        body: String,
+        system_event: Option<SystemEvent>,
+        event_outcome: Option<Outcome>,
+        after_minutes: i64,
+    ) -> i64 {
+        self.clock += Duration::minutes(after_minutes);
+        let id = *self.next_id;
+        *self.next_id += 1;
+        self.rows.push(SeedMessage {
+            id,
+            conversation_id: self.conversation_id,
+            author,
+            author_user_id,
+            body,
+            system_event,
+            event_outcome,
+            created_at: self.clock,
+        });
+        id
+    }
 }
 
 /// Writes `count` conversations spread over the last `days` days.
@@ -179,8 +246,11 @@ pub fn seed(
     days: i64,
     mut progress: impl FnMut(usize),
 ) -> anyhow::Result<SeedSummary> {
+    use ConversationState::*;
     let (agents, lead, article_ids) = team_and_articles(conn)?;
-    let zone = time::zone(&TeamSettings::get(conn)?.time_zone);
+    let settings = TeamSettings::get(conn)?;
+    let zone = settings.time_zone.tz();
+    let hours = settings.auto_close_after_hours;
     let now = crate::models::now();
     let mut dice = Dice(0x5EED_0000_0000_0000 ^ count as u64);
     let mut next_customer = max_id(conn, "customers")? + 1;
@@ -211,47 +281,14 @@ pub fn seed(
                 notes: "",
                 created_at: started,
             });
-            let mut clock = started;
-            let mut say = |author: &'static str,
-                           user: Option<i64>,
-                           body: &'static str,
-                           event: Option<SystemEvent>,
-                           outcome: Option<Outcome>,
-                           minutes: i64,
-                           clock: &mut NaiveDateTime| {
-                *clock += Duration::minutes(minutes);
-                let message = next_message;
-                next_message += 1;
-                message_rows.push(SeedMessage {
-                    id: message,
-                    conversation_id: id,
-                    author,
-                    author_user_id: user,
-                    body,
-                    system_event: event.map(SystemEvent::as_str),
-                    event_outcome: outcome.map(Outcome::as_str),
-                    created_at: *clock,
-                });
-                message
+            let mut history = History {
+                rows: &mut message_rows,
+                next_id: &mut next_message,
+                conversation_id: id,
+                clock: started,
             };
-            say(
-                "customer",
-                None,
-                "How do I do this?",
-                None,
-                None,
-                0,
-                &mut clock,
-            );
-            let answer = say(
-                "bot",
-                None,
-                "This article should help.",
-                None,
-                None,
-                1,
-                &mut clock,
-            );
+            history.say(Author::Customer, None, "How do I do this?", 0);
+            let answer = history.say(Author::Bot, None, "This article should help.", 1);
             let topic = dice.below(article_ids.len() as u64) as usize;
             citation_rows.push(SeedCitation {
                 id: next_citation,
@@ -261,65 +298,56 @@ pub fn seed(
             next_citation += 1;
             let roll = dice.below(100);
             let open_state = match roll {
-                0..=5 => Some("bot"),
-                6 if now - started < Duration::hours(2) => Some("waiting"),
-                7 if now - started < Duration::hours(2) => Some("agent"),
+                0..=5 => Some(Bot),
+                6 if now - started < Duration::hours(2) => Some(Waiting),
+                7 if now - started < Duration::hours(2) => Some(Agent),
                 _ => None,
             };
-            let involved = open_state != Some("bot") && dice.percent(40);
-            let agent = agents[dice.below(agents.len() as u64) as usize];
-            if involved || open_state == Some("waiting") {
-                say(
-                    "system",
-                    None,
-                    "Customer requested to speak to a human",
-                    Some(SystemEvent::CustomerRequestedHuman),
-                    None,
-                    1,
-                    &mut clock,
-                );
+            let involved = open_state != Some(Bot) && dice.percent(40);
+            let agent = &agents[dice.below(agents.len() as u64) as usize];
+            if involved || open_state == Some(Waiting) {
+                let asked = Note {
+                    event: SystemEvent::CustomerRequestedHuman,
+                    by: None,
+                    outcome: None,
+                };
+                history.note(asked, hours, 1);
             }
-            let waiting_since = (open_state == Some("waiting")).then_some(clock);
+            let waiting_since = (open_state == Some(Waiting)).then_some(history.clock);
             if involved {
-                say(
-                    "system",
-                    Some(agent),
-                    "An agent joined the conversation",
-                    Some(SystemEvent::Joined),
-                    None,
-                    4,
-                    &mut clock,
-                );
-                say(
-                    "agent",
-                    Some(agent),
+                let joined = Note {
+                    event: SystemEvent::Joined,
+                    by: Some(agent),
+                    outcome: None,
+                };
+                history.note(joined, hours, 4);
+                history.say(
+                    Author::Agent,
+                    Some(agent.id),
                     "Let me check that for you.",
-                    None,
-                    None,
                     2,
-                    &mut clock,
                 );
             }
             let mut row = SeedConversation {
                 id,
                 customer_id: customer,
-                state: open_state.unwrap_or("closed"),
-                assignee_id: (open_state == Some("agent")).then_some(agent),
+                state: open_state.unwrap_or(Closed),
+                assignee_id: (open_state == Some(Agent)).then_some(agent.id),
                 outcome: None,
                 closed_by_id: None,
                 closed_at: None,
                 waiting_since,
-                last_activity_at: clock,
+                last_activity_at: history.clock,
                 agent_involved: involved,
                 version: 1,
                 created_at: started,
                 visitor_token_hash: None,
                 report_day: None,
             };
-            if row.state == "agent" && !involved {
-                row.state = "waiting";
+            if row.state == Agent && !involved {
+                row.state = Waiting;
                 row.assignee_id = None;
-                row.waiting_since = Some(clock);
+                row.waiting_since = Some(history.clock);
             }
             if open_state.is_none() {
                 // Articles differ: some leave customers unresolved far more often.
@@ -330,66 +358,54 @@ pub fn seed(
                 } else {
                     Outcome::Resolved
                 };
-                let closer = if involved || dice.percent(50) {
-                    Some(agent)
-                } else {
-                    None
+                let closer = (involved || dice.percent(50)).then_some(agent);
+                let closed = Note {
+                    event: match closer {
+                        Some(_) => SystemEvent::Closed,
+                        None => SystemEvent::AutoClosed,
+                    },
+                    by: closer,
+                    outcome: Some(outcome),
                 };
-                let event = if closer.is_some() {
-                    SystemEvent::Closed
-                } else {
-                    SystemEvent::AutoClosed
-                };
-                say(
-                    "system",
-                    closer,
-                    "Closed",
-                    Some(event),
-                    Some(outcome),
-                    5 + dice.below(120) as i64,
-                    &mut clock,
-                );
+                history.note(closed, hours, 5 + dice.below(120) as i64);
                 closure_rows.push(SeedClosure {
                     id: next_closure,
                     conversation_id: id,
-                    outcome: outcome.as_str(),
+                    outcome,
                     replaced_outcome: None,
-                    actor_user_id: closer,
+                    actor_user_id: closer.map(|u| u.id),
                     reason: None,
-                    closed_at: clock,
+                    closed_at: history.clock,
                 });
                 next_closure += 1;
-                let (mut final_outcome, mut final_closer) = (outcome, closer);
+                let (mut final_outcome, mut final_closer) = (outcome, closer.map(|u| u.id));
                 if dice.percent(3) {
                     let changed = outcome.other();
-                    say(
-                        "system",
-                        Some(lead),
-                        "Closed",
-                        Some(SystemEvent::Closed),
-                        Some(changed),
-                        60 + dice.below(2_000) as i64,
-                        &mut clock,
-                    );
+                    let reclosed = Note {
+                        event: SystemEvent::Closed,
+                        by: Some(&lead),
+                        outcome: Some(changed),
+                    };
+                    history.note(reclosed, hours, 60 + dice.below(2_000) as i64);
                     closure_rows.push(SeedClosure {
                         id: next_closure,
                         conversation_id: id,
-                        outcome: changed.as_str(),
-                        replaced_outcome: Some(outcome.as_str()),
-                        actor_user_id: Some(lead),
+                        outcome: changed,
+                        replaced_outcome: Some(outcome),
+                        actor_user_id: Some(lead.id),
                         reason: Some("Reviewed"),
-                        closed_at: clock,
+                        closed_at: history.clock,
                     });
                     next_closure += 1;
-                    (final_outcome, final_closer) = (changed, Some(lead));
+                    (final_outcome, final_closer) = (changed, Some(lead.id));
                 }
                 // Closing in the future would be odd: keep the last event in the past.
-                clock = clock.min(now);
-                row.outcome = Some(final_outcome.as_str());
+                let closed_at = history.clock.min(now);
+                row.outcome = Some(final_outcome);
                 row.closed_by_id = final_closer;
-                row.closed_at = Some(clock);
-                row.report_day = Some(local_day(clock, zone));
-                row.last_activity_at = clock;
+                row.closed_at = Some(closed_at);
+                row.report_day = Some(local_day(closed_at, zone));
+                row.last_activity_at = closed_at;
                 row.version = 2;
             }
             conversation_rows.push(row);

@@ -5,10 +5,10 @@ use diesel::QueryResult;
 
 use super::{reply, wants_a_person, Candidate, Reply};
 use crate::db::AnyConnection;
-use crate::domain::lifecycle::{escalate, Snapshot};
+use crate::domain::lifecycle::{Action, Actor};
 use crate::domain::{Author, ConversationState, SystemEvent};
 use crate::models::article::Article;
-use crate::models::conversation::Conversation;
+use crate::models::conversation::{Acted, Conversation};
 use crate::models::message::{Message, NewMessage};
 use crate::models::team_settings::TeamSettings;
 
@@ -33,7 +33,7 @@ fn say(
         conn,
         &NewMessage {
             conversation_id,
-            author: author.as_str(),
+            author,
             author_user_id: None,
             body,
             system_event: None,
@@ -43,28 +43,21 @@ fn say(
     )
 }
 
+/// The bot passes the conversation to the team's queue, through the lifecycle's one door.
 fn escalate_to_team(
     conn: &mut AnyConnection,
     conversation: &Conversation,
     because: SystemEvent,
 ) -> QueryResult<bool> {
-    let snapshot = Snapshot {
-        state: conversation.state,
-        assignee_id: conversation.assignee_id,
-        assignee_name: None,
-        outcome: None,
-        closed_by_id: None,
-    };
-    match escalate(&snapshot, because) {
-        Some(transition) => Conversation::apply_transition(
-            conn,
-            conversation,
-            None,
-            &transition,
-            crate::models::now(),
-        ),
-        None => Ok(false),
-    }
+    let acted = Conversation::act(
+        conn,
+        conversation.id,
+        conversation.version,
+        &Actor::Bot,
+        Action::Escalate(because),
+        crate::models::now(),
+    )?;
+    Ok(matches!(acted, Acted::Done { .. }))
 }
 
 /// Stores the customer's message on an open conversation and lets the bot respond. Call inside

@@ -4,6 +4,7 @@
 pub mod migrations;
 pub mod per_backend;
 pub mod schema;
+pub mod text_column;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -158,7 +159,8 @@ pub fn ping(pool: &Pool) -> Result<(), AppError> {
 /// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it
 /// waits for the write lock up front (within `busy_timeout`) instead of failing halfway when a
 /// concurrent writer committed after this transaction first read. On PostgreSQL it is an
-/// ordinary transaction; the version checks in the UPDATEs guard against races.
+/// ordinary transaction; the version checks in the UPDATEs guard against races. Called inside
+/// another transaction, it is a savepoint.
 pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -169,6 +171,14 @@ where
     let AnyConnection::Sqlite(inner) = conn else {
         return conn.transaction(work);
     };
+    // Inside a transaction already (the demo, the bot's intake): a savepoint.
+    if AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()
+        .map_err(E::from)?
+        .is_some()
+    {
+        return conn.transaction(work);
+    }
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     match work(conn) {
         Ok(value) => {

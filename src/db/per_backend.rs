@@ -1,22 +1,17 @@
 //! The few statements whose SQL differs between PostgreSQL and SQLite. Here only the placeholder
 //! syntax differs; the upsert itself (`ON CONFLICT ... DO UPDATE`) is understood by both.
 
-use chrono::NaiveDate;
 use diesel::sql_types::{BigInt, Bool, Date, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::AnyConnection;
+use crate::domain::counters::CounterKey;
+use crate::domain::Outcome;
 
 /// Adds `delta` to one report counter, creating it at `delta` if it does not exist.
-#[allow(clippy::too_many_arguments)]
 pub fn add_to_report_count(
     conn: &mut AnyConnection,
-    day: NaiveDate,
-    metric: &str,
-    outcome: &str,
-    agent_involved: bool,
-    closed_by_id: i64,
-    article_id: i64,
+    key: &CounterKey,
     delta: i64,
 ) -> QueryResult<()> {
     const COLUMNS: &str = "INSERT INTO report_counts \
@@ -24,15 +19,17 @@ pub fn add_to_report_count(
     const CONFLICT: &str =
         "ON CONFLICT (day, metric, outcome, agent_involved, closed_by_id, article_id) \
         DO UPDATE SET count = report_counts.count + excluded.count";
+    // Counters that are not split by outcome store it as empty text.
+    let outcome = key.outcome.map_or("", Outcome::as_str);
     macro_rules! run {
         ($conn:expr, $values:literal) => {
             diesel::sql_query(format!("{COLUMNS} VALUES {} {CONFLICT}", $values))
-                .bind::<Date, _>(day)
-                .bind::<Text, _>(metric)
+                .bind::<Date, _>(key.day)
+                .bind::<Text, _>(key.metric.as_str())
                 .bind::<Text, _>(outcome)
-                .bind::<Bool, _>(agent_involved)
-                .bind::<BigInt, _>(closed_by_id)
-                .bind::<BigInt, _>(article_id)
+                .bind::<Bool, _>(key.agent_involved)
+                .bind::<BigInt, _>(key.closed_by_id)
+                .bind::<BigInt, _>(key.article_id)
                 .bind::<BigInt, _>(delta)
                 .execute($conn)
         };

@@ -1,9 +1,11 @@
 //! The conversation lifecycle as pure rules: given a conversation, who acts and what they ask
 //! for, either the change to make (state, note, closure-log row) or why it may not happen.
 
+use chrono::Duration;
+
 use super::{ConversationState, Outcome, Role, SystemEvent};
 
-/// What somebody asks to do with a conversation from the workspace.
+/// What somebody asks to do with a conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     TakeOver,
@@ -13,14 +15,42 @@ pub enum Action {
         reason: Option<String>,
     },
     Reopen,
+    /// The bot passes the conversation to the team's queue: the customer asked for a person
+    /// (`CustomerRequestedHuman`) or the bot had no answer (`BotEscalated`).
+    Escalate(SystemEvent),
+    /// The system closes a conversation nobody touched for `hours`.
+    AutoClose {
+        outcome: Outcome,
+        hours: i32,
+    },
+    /// The system notes that a customer has waited longer than the team's target.
+    NoteLongWait,
+}
+
+/// Who acts on a conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Member(Member),
+    Bot,
+    /// The background jobs.
+    System,
 }
 
 /// The team member acting.
-#[derive(Clone, Debug)]
-pub struct Actor {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
     pub id: i64,
     pub name: String,
     pub role: Role,
+}
+
+impl Actor {
+    pub fn member(&self) -> Option<&Member> {
+        match self {
+            Actor::Member(member) => Some(member),
+            Actor::Bot | Actor::System => None,
+        }
+    }
 }
 
 /// The parts of a conversation the rules look at.
@@ -31,34 +61,64 @@ pub struct Snapshot {
     pub assignee_name: Option<String>,
     pub outcome: Option<Outcome>,
     pub closed_by_id: Option<i64>,
+    /// How long ago the last activity was.
+    pub idle_for: Duration,
+    /// Whether the current wait already has its "wait time exceeded" note.
+    pub wait_noted: bool,
 }
 
-/// The closing time of a transition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClosedAt {
-    Now,
-    Cleared,
+/// A row for the closure log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosureEntry {
+    pub outcome: Outcome,
+    /// The outcome this close replaced, when it changed one.
+    pub replaced: Option<Outcome>,
+    pub reason: Option<String>,
 }
 
-/// The change to write, all in one transaction.
+/// The change to write, all in one transaction. Closing sets the closing time and leaving
+/// `Waiting` clears the waiting time; both follow from `state`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transition {
     pub state: ConversationState,
     pub assignee_id: Option<i64>,
     pub outcome: Option<Outcome>,
     pub closed_by_id: Option<i64>,
-    pub closed_at: ClosedAt,
-    pub waiting_since_cleared: bool,
     /// Whether this change means an agent took part (never unset once true).
     pub marks_agent_involved: bool,
     pub note: SystemEvent,
-    pub note_outcome: Option<Outcome>,
-    /// `Some((outcome, replaced outcome, reason))` when the closure log gets a row.
-    pub closure: Option<(Outcome, Option<Outcome>, Option<String>)>,
-    /// The short confirmation shown after the redirect.
-    pub confirmation: String,
     /// For automatic closing: the hours of inactivity the note mentions.
     pub note_hours: Option<i32>,
+    pub closure: Option<ClosureEntry>,
+    /// Only the note is written: the conversation itself, its version and its last activity
+    /// stay as they are (a wait noted as too long must not look like activity).
+    pub note_only: bool,
+    /// The short confirmation shown after the redirect.
+    pub confirmation: String,
+}
+
+impl Transition {
+    /// A move to `state` noted as `note`; everything else cleared or left out.
+    pub fn new(state: ConversationState, note: SystemEvent) -> Transition {
+        Transition {
+            state,
+            assignee_id: None,
+            outcome: None,
+            closed_by_id: None,
+            marks_agent_involved: false,
+            note,
+            note_hours: None,
+            closure: None,
+            note_only: false,
+            confirmation: String::new(),
+        }
+    }
+
+    /// The outcome shown beside the note (closing notes only).
+    pub fn note_outcome(&self) -> Option<Outcome> {
+        self.outcome
+            .filter(|_| self.state == ConversationState::Closed)
+    }
 }
 
 /// Why an action cannot happen. Each reads as a sentence for the page.
@@ -84,6 +144,16 @@ pub enum Refusal {
     NotYourClosing,
     #[error("This conversation is already closed as {0}. Nothing changed.")]
     SameOutcome(&'static str),
+    #[error("This conversation is not with the bot, so it cannot be passed to the team.")]
+    NotWithBot,
+    #[error("This conversation had activity too recently to be closed automatically.")]
+    RecentlyActive,
+    #[error("This conversation is not waiting for the team.")]
+    NotWaiting,
+    #[error("This wait already has its note.")]
+    AlreadyNoted,
+    #[error("Only {0} does this.")]
+    NotForThisActor(&'static str),
 }
 
 impl Refusal {
@@ -95,6 +165,7 @@ impl Refusal {
                 | Refusal::HeldBySomeoneElse(_)
                 | Refusal::NotYours
                 | Refusal::NotYourClosing
+                | Refusal::NotForThisActor(_)
         )
     }
 }
@@ -108,153 +179,157 @@ fn holder_name(snapshot: &Snapshot) -> String {
 
 /// Decides what `actor` doing `action` to a conversation in `snapshot` changes.
 pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Transition, Refusal> {
-    use ConversationState::*;
-    let is_mine = snapshot.assignee_id == Some(actor.id);
-    let leads = actor.role.at_least(Role::Lead);
-    match action {
-        Action::TakeOver => match snapshot.state {
-            Bot | Waiting => Ok(Transition {
-                state: Agent,
-                assignee_id: Some(actor.id),
-                outcome: None,
-                closed_by_id: None,
-                closed_at: ClosedAt::Cleared,
-                waiting_since_cleared: true,
-                marks_agent_involved: true,
-                note: SystemEvent::Joined,
-                note_outcome: None,
-                closure: None,
-                confirmation:
-                    "You took over this conversation. The bot stays quiet until you hand it back."
-                        .into(),
-                note_hours: None,
-            }),
-            Agent if is_mine => Err(Refusal::AlreadyYours),
-            Agent => Err(Refusal::AlreadyTaken(holder_name(snapshot))),
-            Closed => Err(Refusal::Closed),
-        },
-        Action::HandBack => match snapshot.state {
-            Agent if is_mine => Ok(Transition {
-                state: Bot,
-                assignee_id: None,
-                outcome: None,
-                closed_by_id: None,
-                closed_at: ClosedAt::Cleared,
-                waiting_since_cleared: true,
-                marks_agent_involved: true,
-                note: SystemEvent::Left,
-                note_outcome: None,
-                closure: None,
-                confirmation: "You handed the conversation back to the bot.".into(),
-                note_hours: None,
-            }),
-            Agent => Err(Refusal::NotYours),
-            Closed => Err(Refusal::Closed),
-            Bot | Waiting => Err(Refusal::NotWithAgent),
-        },
-        Action::Close { outcome, reason } => {
-            let replaced = match snapshot.state {
-                Agent if !is_mine && !leads => {
-                    return Err(Refusal::HeldBySomeoneElse(holder_name(snapshot)))
-                }
-                Closed => {
-                    if snapshot.closed_by_id != Some(actor.id) && !leads {
-                        return Err(Refusal::NotYourClosing);
-                    }
-                    if snapshot.outcome == Some(outcome) {
-                        return Err(Refusal::SameOutcome(outcome.label()));
-                    }
-                    snapshot.outcome
-                }
-                Bot | Waiting | Agent => None,
-            };
-            let confirmation = match replaced {
-                Some(old) => format!(
-                    "Outcome changed from {} to {}.",
-                    old.label(),
-                    outcome.label()
-                ),
-                None => format!("Conversation closed as {}.", outcome.label()),
-            };
-            Ok(Transition {
-                state: Closed,
-                assignee_id: None,
-                outcome: Some(outcome),
-                closed_by_id: Some(actor.id),
-                closed_at: ClosedAt::Now,
-                waiting_since_cleared: true,
-                marks_agent_involved: false,
-                note: SystemEvent::Closed,
-                note_outcome: Some(outcome),
-                closure: Some((outcome, replaced, reason)),
-                confirmation,
-                note_hours: None,
-            })
+    match (actor, action) {
+        (Actor::Member(member), Action::TakeOver) => take_over(snapshot, member),
+        (Actor::Member(member), Action::HandBack) => hand_back(snapshot, member),
+        (Actor::Member(member), Action::Close { outcome, reason }) => {
+            close(snapshot, member, outcome, reason)
         }
-        Action::Reopen => {
-            if actor.role != Role::Admin {
-                return Err(Refusal::OnlyAdminsReopen);
-            }
-            if snapshot.state != Closed {
-                return Err(Refusal::NotClosed);
-            }
-            Ok(Transition {
-                state: Bot,
-                assignee_id: None,
-                outcome: None,
-                closed_by_id: None,
-                closed_at: ClosedAt::Cleared,
-                waiting_since_cleared: true,
-                marks_agent_involved: false,
-                note: SystemEvent::Reopened,
-                note_outcome: None,
-                closure: None,
-                confirmation: "Conversation reopened. It is back with the bot.".into(),
-                note_hours: None,
-            })
+        (Actor::Member(member), Action::Reopen) => reopen(snapshot, member),
+        (Actor::Bot, Action::Escalate(because)) => escalate(snapshot, because),
+        (Actor::System, Action::AutoClose { outcome, hours }) => {
+            auto_close(snapshot, outcome, hours)
         }
+        (Actor::System, Action::NoteLongWait) => note_long_wait(snapshot),
+        (_, Action::Escalate(_)) => Err(Refusal::NotForThisActor("the bot")),
+        (_, Action::AutoClose { .. } | Action::NoteLongWait) => {
+            Err(Refusal::NotForThisActor("automatic closing"))
+        }
+        (Actor::Bot | Actor::System, _) => Err(Refusal::NotForThisActor("a team member")),
     }
 }
 
-/// The conversation leaves the bot for the team's queue: the customer asked for a person, or the
-/// bot could not answer. Only a conversation with the bot can escalate; `None` otherwise.
-pub fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Option<Transition> {
-    (snapshot.state == ConversationState::Bot).then(|| Transition {
-        state: ConversationState::Waiting,
-        assignee_id: None,
-        outcome: None,
-        closed_by_id: None,
-        closed_at: ClosedAt::Cleared,
-        waiting_since_cleared: false,
-        marks_agent_involved: false,
-        note: because,
-        note_outcome: None,
-        closure: None,
-        confirmation: String::new(),
-        note_hours: None,
+fn take_over(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    match snapshot.state {
+        Bot | Waiting => Ok(Transition {
+            assignee_id: Some(member.id),
+            marks_agent_involved: true,
+            confirmation:
+                "You took over this conversation. The bot stays quiet until you hand it back."
+                    .into(),
+            ..Transition::new(Agent, SystemEvent::Joined)
+        }),
+        Agent if snapshot.assignee_id == Some(member.id) => Err(Refusal::AlreadyYours),
+        Agent => Err(Refusal::AlreadyTaken(holder_name(snapshot))),
+        Closed => Err(Refusal::Closed),
+    }
+}
+
+fn hand_back(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    match snapshot.state {
+        Agent if snapshot.assignee_id == Some(member.id) => Ok(Transition {
+            marks_agent_involved: true,
+            confirmation: "You handed the conversation back to the bot.".into(),
+            ..Transition::new(Bot, SystemEvent::Left)
+        }),
+        Agent => Err(Refusal::NotYours),
+        Closed => Err(Refusal::Closed),
+        Bot | Waiting => Err(Refusal::NotWithAgent),
+    }
+}
+
+fn close(
+    snapshot: &Snapshot,
+    member: &Member,
+    outcome: Outcome,
+    reason: Option<String>,
+) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    let leads = member.role.at_least(Role::Lead);
+    let replaced = match snapshot.state {
+        Agent if snapshot.assignee_id != Some(member.id) && !leads => {
+            return Err(Refusal::HeldBySomeoneElse(holder_name(snapshot)))
+        }
+        Closed => {
+            if snapshot.closed_by_id != Some(member.id) && !leads {
+                return Err(Refusal::NotYourClosing);
+            }
+            if snapshot.outcome == Some(outcome) {
+                return Err(Refusal::SameOutcome(outcome.label()));
+            }
+            snapshot.outcome
+        }
+        Bot | Waiting | Agent => None,
+    };
+    let confirmation = match replaced {
+        Some(old) => format!(
+            "Outcome changed from {} to {}.",
+            old.label(),
+            outcome.label()
+        ),
+        None => format!("Conversation closed as {}.", outcome.label()),
+    };
+    Ok(Transition {
+        outcome: Some(outcome),
+        closed_by_id: Some(member.id),
+        closure: Some(ClosureEntry {
+            outcome,
+            replaced,
+            reason,
+        }),
+        confirmation,
+        ..Transition::new(Closed, SystemEvent::Closed)
     })
 }
 
-/// Closes a conversation nobody has touched for `hours`: only one with the bot or waiting (a
-/// conversation an agent holds is theirs to close), by the system, with the team's outcome.
-pub fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Option<Transition> {
-    matches!(
-        snapshot.state,
-        ConversationState::Bot | ConversationState::Waiting
-    )
-    .then(|| Transition {
-        state: ConversationState::Closed,
-        assignee_id: None,
+fn reopen(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
+    if member.role != Role::Admin {
+        return Err(Refusal::OnlyAdminsReopen);
+    }
+    if snapshot.state != ConversationState::Closed {
+        return Err(Refusal::NotClosed);
+    }
+    Ok(Transition {
+        confirmation: "Conversation reopened. It is back with the bot.".into(),
+        ..Transition::new(ConversationState::Bot, SystemEvent::Reopened)
+    })
+}
+
+/// Only a conversation with the bot can escalate to the team's queue.
+fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Result<Transition, Refusal> {
+    if snapshot.state != ConversationState::Bot {
+        return Err(Refusal::NotWithBot);
+    }
+    Ok(Transition::new(ConversationState::Waiting, because))
+}
+
+/// Only a conversation with the bot or waiting, untouched for `hours`, closes automatically (one
+/// an agent holds is theirs to close), by the system, with the team's outcome.
+fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    match snapshot.state {
+        Agent => return Err(Refusal::AlreadyTaken(holder_name(snapshot))),
+        Closed => return Err(Refusal::Closed),
+        Bot | Waiting => {}
+    }
+    if snapshot.idle_for < Duration::hours(i64::from(hours)) {
+        return Err(Refusal::RecentlyActive);
+    }
+    Ok(Transition {
         outcome: Some(outcome),
-        closed_by_id: None,
-        closed_at: ClosedAt::Now,
-        waiting_since_cleared: true,
-        marks_agent_involved: false,
-        note: SystemEvent::AutoClosed,
-        note_outcome: Some(outcome),
-        closure: Some((outcome, None, None)),
-        confirmation: String::new(),
         note_hours: Some(hours),
+        closure: Some(ClosureEntry {
+            outcome,
+            replaced: None,
+            reason: None,
+        }),
+        ..Transition::new(Closed, SystemEvent::AutoClosed)
+    })
+}
+
+/// One note per wait.
+fn note_long_wait(snapshot: &Snapshot) -> Result<Transition, Refusal> {
+    if snapshot.state != ConversationState::Waiting {
+        return Err(Refusal::NotWaiting);
+    }
+    if snapshot.wait_noted {
+        return Err(Refusal::AlreadyNoted);
+    }
+    Ok(Transition {
+        note_only: true,
+        ..Transition::new(ConversationState::Waiting, SystemEvent::WaitTimeExceeded)
     })
 }
 
@@ -286,75 +361,4 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn actor(id: i64, role: Role) -> Actor {
-        Actor {
-            id,
-            name: format!("Member {id}"),
-            role,
-        }
-    }
-
-    fn snapshot(state: ConversationState, assignee: Option<i64>) -> Snapshot {
-        Snapshot {
-            state,
-            assignee_id: assignee,
-            assignee_name: assignee.map(|id| format!("Member {id}")),
-            outcome: (state == ConversationState::Closed).then_some(Outcome::Resolved),
-            closed_by_id: (state == ConversationState::Closed).then_some(1),
-        }
-    }
-
-    #[test]
-    fn closing_someone_elses_conversation_needs_a_lead() {
-        let held = snapshot(ConversationState::Agent, Some(1));
-        let close = Action::Close {
-            outcome: Outcome::Resolved,
-            reason: None,
-        };
-        assert_eq!(
-            decide(&held, &actor(2, Role::Agent), close.clone()),
-            Err(Refusal::HeldBySomeoneElse("Member 1".into()))
-        );
-        assert!(decide(&held, &actor(3, Role::Lead), close).is_ok());
-    }
-
-    #[test]
-    fn changing_an_outcome_keeps_the_replaced_one() {
-        let closed = snapshot(ConversationState::Closed, None);
-        let change = decide(
-            &closed,
-            &actor(1, Role::Agent),
-            Action::Close {
-                outcome: Outcome::Unresolved,
-                reason: None,
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            change.closure,
-            Some((Outcome::Unresolved, Some(Outcome::Resolved), None))
-        );
-        assert_eq!(
-            decide(
-                &closed,
-                &actor(2, Role::Agent),
-                Action::Close {
-                    outcome: Outcome::Unresolved,
-                    reason: None
-                }
-            ),
-            Err(Refusal::NotYourClosing)
-        );
-    }
-
-    #[test]
-    fn reasons_and_replies_are_checked() {
-        assert_eq!(parse_reason("  "), Ok(None));
-        assert!(parse_reason(&"x".repeat(501)).is_err());
-        assert!(parse_reply(" \n ").is_err());
-        assert_eq!(parse_reply(" hi "), Ok("hi".into()));
-    }
-}
+mod tests;

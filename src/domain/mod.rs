@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod conversation;
+pub mod counters;
 pub mod credentials;
 pub mod lifecycle;
 pub mod report;
@@ -23,12 +24,17 @@ pub struct UnknownValue {
     pub value: String,
 }
 
-/// Declares an enumeration stored as CHECK-constrained text, with its conversions.
+/// Declares an enumeration stored as CHECK-constrained text, with its conversions. Its column
+/// conversions (`FromSql`/`ToSql` over `Text`) are in `crate::db::text_column`.
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
         #[serde(rename_all = "lowercase")]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name { $($variant),+ }
 
         impl $name {

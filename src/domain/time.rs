@@ -34,14 +34,53 @@ pub fn exact(at: NaiveDateTime, zone: Tz) -> String {
         .to_string()
 }
 
+/// The team's local day of a UTC time.
+pub fn local_day(at: NaiveDateTime, zone: Tz) -> chrono::NaiveDate {
+    zone.from_utc_datetime(&at).date_naive()
+}
+
 /// Milliseconds since the epoch, for the small script that keeps times current.
 pub fn epoch_millis(at: NaiveDateTime) -> i64 {
     at.and_utc().timestamp_millis()
 }
 
-/// The team's zone, falling back to UTC for a name chrono-tz does not know.
-pub fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
+/// The team's time zone, stored by its IANA name ("Europe/Berlin").
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct TeamZone(pub Tz);
+
+impl TeamZone {
+    pub fn as_str(self) -> &'static str {
+        self.0.name()
+    }
+
+    pub fn tz(self) -> Tz {
+        self.0
+    }
+}
+
+impl std::str::FromStr for TeamZone {
+    type Err = std::convert::Infallible;
+
+    /// A name chrono-tz does not know (a zone removed from the database after it was saved)
+    /// reads as UTC rather than making every page fail.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Ok(TeamZone(name.parse().unwrap_or(Tz::UTC)))
+    }
+}
+
+impl From<Tz> for TeamZone {
+    fn from(zone: Tz) -> Self {
+        TeamZone(zone)
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +103,9 @@ mod tests {
             waiting_for(now - chrono::Duration::minutes(12), now),
             "Waiting for 12 minutes"
         );
-        assert_eq!(exact(now, zone("Europe/Berlin")), "2026-11-25 13:00 CET");
+        assert_eq!(
+            exact(now, chrono_tz::Europe::Berlin),
+            "2026-11-25 13:00 CET"
+        );
     }
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::closure_log;
 use crate::db::AnyConnection;
+use crate::domain::Outcome;
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = closure_log)]
@@ -12,8 +13,8 @@ use crate::db::AnyConnection;
 pub struct Closure {
     pub id: i64,
     pub conversation_id: i64,
-    pub outcome: String,
-    pub replaced_outcome: Option<String>,
+    pub outcome: Outcome,
+    pub replaced_outcome: Option<Outcome>,
     pub actor_user_id: Option<i64>,
     pub reason: Option<String>,
     pub closed_at: NaiveDateTime,
@@ -23,8 +24,8 @@ pub struct Closure {
 #[diesel(table_name = closure_log)]
 pub struct NewClosure<'a> {
     pub conversation_id: i64,
-    pub outcome: &'static str,
-    pub replaced_outcome: Option<&'static str>,
+    pub outcome: Outcome,
+    pub replaced_outcome: Option<Outcome>,
     pub actor_user_id: Option<i64>,
     pub reason: Option<&'a str>,
     pub closed_at: NaiveDateTime,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{citations, messages};
 use crate::db::AnyConnection;
+use crate::domain::{Author, Outcome, SystemEvent};
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = messages)]
@@ -12,11 +13,11 @@ use crate::db::AnyConnection;
 pub struct Message {
     pub id: i64,
     pub conversation_id: i64,
-    pub author: String,
+    pub author: Author,
     pub author_user_id: Option<i64>,
     pub body: String,
-    pub system_event: Option<String>,
-    pub event_outcome: Option<String>,
+    pub system_event: Option<SystemEvent>,
+    pub event_outcome: Option<Outcome>,
     pub created_at: NaiveDateTime,
 }
 
@@ -24,11 +25,11 @@ pub struct Message {
 #[diesel(table_name = messages)]
 pub struct NewMessage<'a> {
     pub conversation_id: i64,
-    pub author: &'static str,
+    pub author: Author,
     pub author_user_id: Option<i64>,
     pub body: &'a str,
-    pub system_event: Option<&'static str>,
-    pub event_outcome: Option<&'static str>,
+    pub system_event: Option<SystemEvent>,
+    pub event_outcome: Option<Outcome>,
     pub created_at: NaiveDateTime,
 }
 
@@ -112,10 +113,10 @@ impl Message {
         if conversation_ids.is_empty() {
             return Ok(Default::default());
         }
-        let authors: &[&str] = if customer_only {
-            &["customer"]
+        let authors: &[Author] = if customer_only {
+            &[Author::Customer]
         } else {
-            &["customer", "bot", "agent"]
+            &[Author::Customer, Author::Bot, Author::Agent]
         };
         let latest: Vec<Option<i64>> = messages::table
             .filter(messages::conversation_id.eq_any(conversation_ids))

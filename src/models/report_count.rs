@@ -1,7 +1,7 @@
 //! Per-day report counters: written with every close, change of outcome, reopening and
 //! escalation (in the same transaction), read by the reports.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -10,27 +10,9 @@ use diesel::sql_types::BigInt;
 use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
+use crate::domain::counters::{CounterChange, CounterKey, Metric};
+use crate::domain::time::local_day;
 use crate::domain::{Outcome, SystemEvent};
-
-pub const CLOSED: &str = "closed";
-pub const ARTICLE_CLOSED: &str = "article_closed";
-pub const ESCALATED: &str = "escalated";
-pub const CHANGED: &str = "changed";
-
-/// The team's local day of a UTC time.
-pub fn local_day(at: NaiveDateTime, zone: Tz) -> NaiveDate {
-    zone.from_utc_datetime(&at).date_naive()
-}
-
-/// A closed conversation as the counters see it.
-#[derive(Clone, Copy, Debug)]
-pub struct Counted {
-    pub conversation_id: i64,
-    pub day: NaiveDate,
-    pub outcome: Outcome,
-    pub agent_involved: bool,
-    pub closed_by_id: Option<i64>,
-}
 
 fn total() -> diesel::expression::SqlLiteral<BigInt> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
@@ -50,55 +32,47 @@ impl ReportCount {
             .load(conn)
     }
 
-    /// Counts a closed conversation in (`delta` = 1) or out of (`delta` = -1) its day.
-    pub fn count_closed(conn: &mut AnyConnection, closed: Counted, delta: i64) -> QueryResult<()> {
-        let outcome = closed.outcome.as_str();
-        let closer = closed.closed_by_id.unwrap_or(0);
-        add_to_report_count(
-            conn,
-            closed.day,
-            CLOSED,
-            outcome,
-            closed.agent_involved,
-            closer,
-            0,
-            delta,
-        )?;
-        for article in Self::cited_articles(conn, closed.conversation_id)? {
-            add_to_report_count(
-                conn,
-                closed.day,
-                ARTICLE_CLOSED,
-                outcome,
-                closed.agent_involved,
-                0,
-                article,
-                delta,
-            )?;
+    /// Moves the counters as `domain::counters` decided for a change of conversation
+    /// `conversation_id`. Call in the transaction that writes the change.
+    pub fn apply(
+        conn: &mut AnyConnection,
+        conversation_id: i64,
+        changes: &[CounterChange],
+    ) -> QueryResult<()> {
+        for change in changes {
+            match *change {
+                CounterChange::Closed { counted, delta } => {
+                    let key = CounterKey {
+                        outcome: Some(counted.outcome),
+                        agent_involved: counted.agent_involved,
+                        closed_by_id: counted.closed_by_id.unwrap_or(0),
+                        ..CounterKey::new(counted.day, Metric::Closed)
+                    };
+                    add_to_report_count(conn, &key, delta)?;
+                    for article_id in Self::cited_articles(conn, conversation_id)? {
+                        let key = CounterKey {
+                            metric: Metric::ArticleClosed,
+                            closed_by_id: 0,
+                            article_id,
+                            ..key
+                        };
+                        add_to_report_count(conn, &key, delta)?;
+                    }
+                }
+                CounterChange::Changed { day, outcome, by } => {
+                    let key = CounterKey {
+                        outcome: Some(outcome),
+                        closed_by_id: by.unwrap_or(0),
+                        ..CounterKey::new(day, Metric::Changed)
+                    };
+                    add_to_report_count(conn, &key, 1)?;
+                }
+                CounterChange::Escalated { day } => {
+                    add_to_report_count(conn, &CounterKey::new(day, Metric::Escalated), 1)?;
+                }
+            }
         }
         Ok(())
-    }
-
-    pub fn count_escalation(conn: &mut AnyConnection, day: NaiveDate) -> QueryResult<()> {
-        add_to_report_count(conn, day, ESCALATED, "", false, 0, 0, 1)
-    }
-
-    pub fn count_change(
-        conn: &mut AnyConnection,
-        day: NaiveDate,
-        outcome: Outcome,
-        by: Option<i64>,
-    ) -> QueryResult<()> {
-        add_to_report_count(
-            conn,
-            day,
-            CHANGED,
-            outcome.as_str(),
-            false,
-            by.unwrap_or(0),
-            0,
-            1,
-        )
     }
 
     /// Recomputes every counter from the conversations, their notes and the closure log (after
@@ -133,8 +107,8 @@ impl ReportCount {
         loop {
             let page: Vec<(i64, NaiveDateTime)> = messages::table
                 .filter(messages::system_event.eq_any([
-                    SystemEvent::BotEscalated.as_str(),
-                    SystemEvent::CustomerRequestedHuman.as_str(),
+                    SystemEvent::BotEscalated,
+                    SystemEvent::CustomerRequestedHuman,
                 ]))
                 .filter(messages::id.gt(last_id))
                 .order(messages::id.asc())
@@ -148,9 +122,9 @@ impl ReportCount {
             }
         }
         for (day, n) in escalations {
-            add_to_report_count(conn, day, ESCALATED, "", false, 0, 0, n)?;
+            add_to_report_count(conn, &CounterKey::new(day, Metric::Escalated), n)?;
         }
-        let changes: Vec<(NaiveDateTime, String, Option<i64>)> = closure_log::table
+        let changes: Vec<(NaiveDateTime, Outcome, Option<i64>)> = closure_log::table
             .filter(closure_log::replaced_outcome.is_not_null())
             .select((
                 closure_log::closed_at,
@@ -159,23 +133,19 @@ impl ReportCount {
             ))
             .load(conn)?;
         for (at, outcome, actor) in changes {
-            add_to_report_count(
-                conn,
-                local_day(at, zone),
-                CHANGED,
-                &outcome,
-                false,
-                actor.unwrap_or(0),
-                0,
-                1,
-            )?;
+            let key = CounterKey {
+                outcome: Some(outcome),
+                closed_by_id: actor.unwrap_or(0),
+                ..CounterKey::new(local_day(at, zone), Metric::Changed)
+            };
+            add_to_report_count(conn, &key, 1)?;
         }
         Ok(())
     }
 }
 
 /// One row of closed-conversation totals: day, outcome, whether an agent took part, count.
-pub type ClosedRow = (NaiveDate, String, bool, i64);
+pub type ClosedRow = (NaiveDate, Outcome, bool, i64);
 
 impl ReportCount {
     pub fn closed_by_day(
@@ -184,7 +154,7 @@ impl ReportCount {
         to: NaiveDate,
     ) -> QueryResult<Vec<ClosedRow>> {
         report_counts::table
-            .filter(report_counts::metric.eq(CLOSED))
+            .filter(report_counts::metric.eq(Metric::Closed))
             .filter(report_counts::day.between(from, to))
             .group_by((
                 report_counts::day,
@@ -206,9 +176,9 @@ impl ReportCount {
         conn: &mut AnyConnection,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> QueryResult<Vec<(i64, String, i64)>> {
+    ) -> QueryResult<Vec<(i64, Outcome, i64)>> {
         report_counts::table
-            .filter(report_counts::metric.eq(CLOSED))
+            .filter(report_counts::metric.eq(Metric::Closed))
             .filter(report_counts::day.between(from, to))
             .group_by((report_counts::closed_by_id, report_counts::outcome))
             .select((report_counts::closed_by_id, report_counts::outcome, total()))
@@ -222,7 +192,7 @@ impl ReportCount {
         to: NaiveDate,
     ) -> QueryResult<Vec<(i64, i64)>> {
         report_counts::table
-            .filter(report_counts::metric.eq(CHANGED))
+            .filter(report_counts::metric.eq(Metric::Changed))
             .filter(report_counts::day.between(from, to))
             .group_by(report_counts::closed_by_id)
             .select((report_counts::closed_by_id, total()))
@@ -234,9 +204,9 @@ impl ReportCount {
         conn: &mut AnyConnection,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> QueryResult<Vec<(i64, String, i64)>> {
+    ) -> QueryResult<Vec<(i64, Outcome, i64)>> {
         report_counts::table
-            .filter(report_counts::metric.eq(ARTICLE_CLOSED))
+            .filter(report_counts::metric.eq(Metric::ArticleClosed))
             .filter(report_counts::day.between(from, to))
             .group_by((report_counts::article_id, report_counts::outcome))
             .select((report_counts::article_id, report_counts::outcome, total()))
@@ -246,7 +216,7 @@ impl ReportCount {
     /// Total of a simple metric (escalated, changed) in the period.
     pub fn metric_total(
         conn: &mut AnyConnection,
-        metric: &str,
+        metric: Metric,
         from: NaiveDate,
         to: NaiveDate,
     ) -> QueryResult<i64> {

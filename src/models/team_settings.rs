@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::team_settings;
 use crate::db::AnyConnection;
+use crate::domain::time::TeamZone;
 use crate::domain::Outcome;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -12,25 +13,24 @@ use crate::domain::Outcome;
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct TeamSettings {
     pub id: i64,
-    pub time_zone: String,
+    pub time_zone: TeamZone,
     pub human_support_enabled: bool,
     pub wait_time_minutes: i32,
     pub auto_close_enabled: bool,
     pub auto_close_after_hours: i32,
-    #[diesel(deserialize_as = String)]
     pub auto_close_outcome: Outcome,
     pub updated_at: NaiveDateTime,
 }
 
 #[derive(AsChangeset)]
 #[diesel(table_name = team_settings)]
-pub struct TeamSettingsUpdate<'a> {
-    pub time_zone: &'a str,
+pub struct TeamSettingsUpdate {
+    pub time_zone: TeamZone,
     pub human_support_enabled: bool,
     pub wait_time_minutes: i32,
     pub auto_close_enabled: bool,
     pub auto_close_after_hours: i32,
-    pub auto_close_outcome: &'static str,
+    pub auto_close_outcome: Outcome,
     pub updated_at: NaiveDateTime,
 }
 
@@ -39,7 +39,7 @@ impl TeamSettings {
         team_settings::table.find(1i64).first(conn)
     }
 
-    pub fn update(conn: &mut AnyConnection, update: &TeamSettingsUpdate<'_>) -> QueryResult<()> {
+    pub fn update(conn: &mut AnyConnection, update: &TeamSettingsUpdate) -> QueryResult<()> {
         diesel::update(team_settings::table.find(1i64))
             .set(update)
             .execute(conn)?;

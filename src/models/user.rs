@@ -15,7 +15,6 @@ pub struct User {
     pub name: String,
     pub email: String,
     pub password_hash: String,
-    #[diesel(deserialize_as = String)]
     pub role: Role,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -28,7 +27,7 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -41,7 +40,7 @@ impl<'a> NewUser<'a> {
             name: name.as_str(),
             email: email.as_str(),
             password_hash,
-            role: role.as_str(),
+            role,
             active: true,
             created_at: now,
             updated_at: now,
@@ -107,7 +106,7 @@ impl User {
 impl User {
     pub fn active_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
         users::table
-            .filter(users::role.eq(Role::Admin.as_str()))
+            .filter(users::role.eq(Role::Admin))
             .filter(users::active.eq(true))
             .count()
             .get_result(conn)
@@ -115,10 +114,7 @@ impl User {
 
     pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role) -> QueryResult<usize> {
         diesel::update(users::table.find(id))
-            .set((
-                users::role.eq(role.as_str()),
-                users::updated_at.eq(super::now()),
-            ))
+            .set((users::role.eq(role), users::updated_at.eq(super::now())))
             .execute(conn)
     }
 

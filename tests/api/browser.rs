@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use hearken::domain::{ConversationState, Role};
+use hearken::domain::{ConversationState, Outcome, Role};
 
 use crate::helpers::{spawn_app, Backend, TestApp, PASSWORD};
 use crate::on_both_backends;
@@ -210,12 +210,12 @@ async fn an_agent_closes_changes_and_an_admin_reopens_in_a_browser(backend: Back
     let text = wait_for_text(&browser, "Conversation closed as Resolved.").await;
     assert!(text.contains("Priya Shah closed the conversation"));
     screenshot(&browser, &format!("{tag}-2-closed-resolved")).await;
-    assert_eq!(app.stored(id).outcome.as_deref(), Some("resolved"));
+    assert_eq!(app.stored(id).outcome, Some(Outcome::Resolved));
 
     // Close again as Unresolved.
     close_in_dialog(&browser, "unresolved").await;
     wait_for_text(&browser, "Outcome changed from Resolved to Unresolved.").await;
-    assert_eq!(app.stored(id).outcome.as_deref(), Some("unresolved"));
+    assert_eq!(app.stored(id).outcome, Some(Outcome::Unresolved));
     assert_eq!(app.closures(id).len(), 2);
 
     // As admin, reopen.

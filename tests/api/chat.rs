@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use hearken::db::schema::{conversations, messages};
-use hearken::domain::{ConversationState, Role};
+use hearken::domain::{ConversationState, Outcome, Role};
 use hearken::models::article::{Article, NewArticle};
 
 use crate::helpers::{location, spawn_app, Backend, TestApp, Visitor};
@@ -186,8 +186,8 @@ async fn after_closing_the_customer_starts_a_new_conversation(backend: Backend) 
     let second = latest(&app);
     assert_ne!(second.id, first);
     assert_eq!(
-        app.stored(first).outcome.as_deref(),
-        Some("resolved"),
+        app.stored(first).outcome,
+        Some(Outcome::Resolved),
         "the closed outcome stays"
     );
     assert_eq!(bodies(&app, first, "customer").len(), 1);

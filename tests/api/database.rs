@@ -61,7 +61,7 @@ async fn migrations_build_the_whole_schema_from_empty(backend: Backend) {
     let settings = hearken::models::team_settings::TeamSettings::get(&mut conn).unwrap();
     assert_eq!(settings.wait_time_minutes, 15);
     assert!(settings.human_support_enabled);
-    assert_eq!(settings.time_zone, "UTC");
+    assert_eq!(settings.time_zone.as_str(), "UTC");
 }
 
 async fn the_schema_refuses_impossible_rows(backend: Backend) {

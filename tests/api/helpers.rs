@@ -9,8 +9,8 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use hearken::config::Config;
 use hearken::db::{AnyConnection, DatabaseLocation, Manager};
-use hearken::domain::ConversationState;
 use hearken::domain::{hash_password, Email, Password, PersonName, Role};
+use hearken::domain::{Author, ConversationState, Outcome};
 use hearken::models::closure::Closure;
 use hearken::models::conversation::{Conversation, NewConversation};
 use hearken::models::customer::{Customer, NewCustomer};
@@ -356,7 +356,7 @@ impl TestApp {
             &mut conn,
             &NewConversation {
                 customer_id: customer.id,
-                state: state.as_str(),
+                state,
                 assignee_id: assignee,
                 outcome: None,
                 closed_by_id: None,
@@ -374,7 +374,7 @@ impl TestApp {
             &mut conn,
             &NewMessage {
                 conversation_id: conversation.id,
-                author: "customer",
+                author: Author::Customer,
                 author_user_id: None,
                 body: first_message,
                 system_event: None,
@@ -411,7 +411,15 @@ impl TestApp {
         Closure::history(&mut self.db(), id)
             .unwrap()
             .into_iter()
-            .map(|(c, _)| (c.outcome, c.replaced_outcome, c.actor_user_id, c.reason))
+            .map(|(c, _)| {
+                let text = |o: Outcome| o.as_str().to_owned();
+                (
+                    text(c.outcome),
+                    c.replaced_outcome.map(text),
+                    c.actor_user_id,
+                    c.reason,
+                )
+            })
             .collect()
     }
 

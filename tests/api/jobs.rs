@@ -3,7 +3,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 use hearken::db::schema::{conversations, team_settings};
-use hearken::domain::{ConversationState, Role};
+use hearken::domain::{ConversationState, Outcome, Role};
 use hearken::jobs::auto_close::close_inactive;
 
 use crate::helpers::{spawn_app, Backend, TestApp};
@@ -56,7 +56,7 @@ async fn inactive_bot_and_waiting_conversations_close_by_themselves(backend: Bac
     for id in [quiet_bot, quiet_waiting] {
         let stored = app.stored(id);
         assert_eq!(stored.state, ConversationState::Closed);
-        assert_eq!(stored.outcome.as_deref(), Some("resolved"));
+        assert_eq!(stored.outcome, Some(Outcome::Resolved));
         assert_eq!(stored.closed_by_id, None);
         assert_eq!(
             app.notes(id).last().unwrap(),

@@ -1,6 +1,6 @@
 //! Every transition with its note, closure-log row and the role table.
 
-use hearken::domain::{ConversationState, Role};
+use hearken::domain::{ConversationState, Outcome, Role};
 
 use crate::helpers::{location, spawn_app, Backend};
 use crate::on_both_backends;
@@ -84,7 +84,7 @@ async fn closing_writes_outcome_note_and_closure_log_together(backend: Backend) 
     assert_eq!(location(&response), format!("/conversations/{id}"));
     let stored = app.stored(id);
     assert_eq!(stored.state, ConversationState::Closed);
-    assert_eq!(stored.outcome.as_deref(), Some("resolved"));
+    assert_eq!(stored.outcome, Some(Outcome::Resolved));
     assert_eq!(stored.closed_by_id, Some(priya.id));
     assert!(stored.closed_at.is_some());
     assert_eq!(stored.assignee_id, None);
@@ -130,7 +130,7 @@ async fn the_closer_changes_the_outcome_and_the_log_keeps_both(backend: Backend)
 
     assert_eq!(response.status().as_u16(), 303);
     let stored = app.stored(id);
-    assert_eq!(stored.outcome.as_deref(), Some("unresolved"));
+    assert_eq!(stored.outcome, Some(Outcome::Unresolved));
     assert_eq!(stored.version, 3);
     assert_eq!(
         app.notes(id),

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Berlin;
 use diesel::prelude::*;
-use hearken::domain::lifecycle::{Action, Actor};
-use hearken::domain::{ConversationState, Outcome, Role};
+use hearken::domain::lifecycle::{Action, Actor, Member};
+use hearken::domain::{Author, ConversationState, Outcome, Role};
 use hearken::models::article::{Article, NewArticle};
+use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::message::{Message, NewMessage};
-use hearken::routes::conversations::act::{act_at, Acted};
 
 use crate::helpers::{location, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
@@ -101,11 +101,11 @@ fn actor(app: &TestApp, name: &'static str, role: Role) -> Actor {
         role,
         crate::helpers::PASSWORD,
     );
-    Actor {
+    Actor::Member(Member {
         id: user.id,
         name: user.name,
         role,
-    }
+    })
 }
 
 fn cite(app: &TestApp, conversation: i64, articles: &[i64]) {
@@ -114,7 +114,7 @@ fn cite(app: &TestApp, conversation: i64, articles: &[i64]) {
         &mut conn,
         &NewMessage {
             conversation_id: conversation,
-            author: "bot",
+            author: Author::Bot,
             author_user_id: None,
             body: "This article should help.",
             system_event: None,
@@ -157,7 +157,7 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                 },
                 Step::Reopen => Action::Reopen,
             };
-            let acted = act_at(
+            let acted = Conversation::act(
                 &mut conn,
                 case.conversation,
                 version as i64 + 1,
@@ -166,7 +166,7 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                 at,
             )
             .unwrap();
-            assert!(matches!(acted, Acted::Done(_)), "{acted:?}");
+            assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         }
     }
 }
@@ -458,7 +458,7 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
         "/sign-in?next=%2Freports"
     );
     // A member whose name looks like a formula.
-    let mallory = Actor {
+    let mallory = Actor::Member(Member {
         id: app
             .add_member(
                 "=HYPERLINK(\"http://x\")",
@@ -469,9 +469,9 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
             .id,
         name: "=HYPERLINK".into(),
         role: Role::Agent,
-    };
+    });
     let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
-    act_at(
+    Conversation::act(
         &mut app.db(),
         id,
         1,

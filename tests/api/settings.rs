@@ -1,6 +1,6 @@
 //! Team settings: saved by leads and admins, refused with reasons when wrong, and obeyed.
 
-use hearken::domain::Role;
+use hearken::domain::{Outcome, Role};
 use hearken::models::team_settings::TeamSettings;
 
 use crate::helpers::{location, spawn_app, Backend};
@@ -31,8 +31,8 @@ async fn a_lead_saves_the_settings_and_the_chat_obeys(backend: Backend) {
         (5, 48)
     );
     assert!(saved.auto_close_enabled);
-    assert_eq!(saved.auto_close_outcome.as_str(), "unresolved");
-    assert_eq!(saved.time_zone, "America/New_York");
+    assert_eq!(saved.auto_close_outcome, Outcome::Unresolved);
+    assert_eq!(saved.time_zone.as_str(), "America/New_York");
     let visitor = app.new_visitor();
     visitor
         .submit("/chat", "/chat/messages", &[("body", "Hello there")])

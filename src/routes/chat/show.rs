@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::db::{self, Pool};
-use crate::domain::{time, ConversationState};
+use crate::domain::{time, Author, ConversationState, SystemEvent};
 use crate::error::AppError;
 use crate::models::conversation::Conversation;
 use crate::models::message::{HistoryEntry, Message};
@@ -24,9 +24,9 @@ pub struct VisitorView {
 
 impl VisitorView {
     pub fn shows(&self, entry: &HistoryEntry) -> bool {
-        match entry.message.system_event.as_deref() {
+        match entry.message.system_event {
             None => true,
-            Some(event) => matches!(event, "joined" | "left"),
+            Some(event) => matches!(event, SystemEvent::Joined | SystemEvent::Left),
         }
     }
 

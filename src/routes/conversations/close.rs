@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::show::{allowed, load, CloseForm, ConversationData};
+use super::page::{perform, render_view, CloseForm, ConversationData, Extras};
 use crate::csrf::CsrfForm;
 use crate::db::Pool;
 use crate::domain::lifecycle::{parse_reason, Action};
@@ -31,27 +31,23 @@ async fn render_page(
     status: StatusCode,
     form: Option<CloseForm>,
 ) -> Result<HttpResponse, AppError> {
-    let data = load(pool, id).await?;
-    if !allowed(&data, user).close {
+    let data = ConversationData::load(pool, id).await?;
+    if !data.allowed(user).close {
         // The rules explain themselves on the conversation view.
-        return super::show::render_view(
+        let notice = "You cannot close this conversation or change its outcome.";
+        return render_view(
             req,
             pool,
             user,
             id,
             StatusCode::FORBIDDEN,
-            super::show::Extras {
-                notice: Some(
-                    "You cannot close this conversation or change its outcome.".to_owned(),
-                ),
-                ..Default::default()
-            },
+            Extras::notice(notice),
         )
         .await;
     }
     let close_form = match form {
         Some(kept) => CloseForm {
-            current: data.conversation.outcome(),
+            current: data.conversation.outcome,
             ..kept
         },
         None => CloseForm::fresh(&data.conversation),
@@ -125,7 +121,7 @@ pub async fn submit(
         )
         .await;
     };
-    super::act::perform(
+    perform(
         &req,
         &pool,
         &user,

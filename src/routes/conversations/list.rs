@@ -292,10 +292,6 @@ impl ListPage {
     fn exact(&self, at: &NaiveDateTime) -> String {
         time::exact(*at, self.zone)
     }
-
-    fn outcome_of(&self, value: &Option<String>) -> Option<Outcome> {
-        value.as_deref().and_then(|v| v.parse().ok())
-    }
 }
 
 pub async fn list(
@@ -307,7 +303,7 @@ pub async fn list(
     let query = query.into_inner();
     let (zone, members) = db::run(&pool, |conn| {
         Ok((
-            time::zone(&TeamSettings::get(conn)?.time_zone),
+            TeamSettings::get(conn)?.time_zone.tz(),
             User::active_members(conn)?,
         ))
     })
@@ -377,7 +373,7 @@ pub async fn list(
                 Some(
                     states
                         .iter()
-                        .filter(|s| state.is_none_or(|f| f.includes(s)))
+                        .filter(|s| state.is_none_or(|f| f.includes(**s)))
                         .count() as i64,
                 )
             } else {

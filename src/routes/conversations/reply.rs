@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::show::{render_view, Extras};
+use super::page::{render_view, Extras};
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::parse_reply;
@@ -61,7 +61,7 @@ pub async fn submit(
                 conn,
                 &NewMessage {
                     conversation_id: id,
-                    author: Author::Agent.as_str(),
+                    author: Author::Agent,
                     author_user_id: Some(author_id),
                     body: &body,
                     system_event: None,

@@ -12,11 +12,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::{self, Pool};
+use crate::domain::counters::Metric;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
-use crate::domain::{time, Outcome};
+use crate::domain::time::local_day;
 use crate::error::{url_encode, AppError};
 use crate::models::article::Article;
-use crate::models::report_count::{local_day, ReportCount, CHANGED, ESCALATED};
+use crate::models::report_count::ReportCount;
 use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
 
@@ -174,8 +175,9 @@ pub async fn load(
 ) -> Result<Result<ReportData, Vec<String>>, AppError> {
     let query = query.clone();
     db::run(pool, move |conn| {
-        let zone_name = TeamSettings::get(conn)?.time_zone;
-        let zone = time::zone(&zone_name);
+        let zone = TeamSettings::get(conn)?.time_zone;
+        let zone_name = zone.as_str().to_owned();
+        let zone = zone.tz();
         let today = local_day(crate::models::now(), zone);
         let (period, by) = match query.parse(today) {
             Ok(parsed) => parsed,
@@ -183,17 +185,14 @@ pub async fn load(
         };
         let previous = period.previous();
         let rows = ReportCount::closed_by_day(conn, previous.from, period.to)?;
-        let counts =
-            ClosedCounts::from_rows(rows.into_iter().filter_map(|(day, outcome, involved, n)| {
-                Some((day, outcome.parse::<Outcome>().ok()?, involved, n))
-            }));
+        let counts = ClosedCounts::from_rows(rows);
         let escalations = (
-            ReportCount::metric_total(conn, ESCALATED, period.from, period.to)?,
-            ReportCount::metric_total(conn, ESCALATED, previous.from, previous.to)?,
+            ReportCount::metric_total(conn, Metric::Escalated, period.from, period.to)?,
+            ReportCount::metric_total(conn, Metric::Escalated, previous.from, previous.to)?,
         );
         let changed = (
-            ReportCount::metric_total(conn, CHANGED, period.from, period.to)?,
-            ReportCount::metric_total(conn, CHANGED, previous.from, previous.to)?,
+            ReportCount::metric_total(conn, Metric::Changed, period.from, period.to)?,
+            ReportCount::metric_total(conn, Metric::Changed, previous.from, previous.to)?,
         );
         let names: HashMap<i64, String> = User::names(conn)?;
         let mut members: HashMap<i64, MemberRow> = HashMap::new();
@@ -211,13 +210,11 @@ pub async fn load(
             changed: 0,
         };
         for (id, outcome, n) in ReportCount::closed_by_member(conn, period.from, period.to)? {
-            if let Ok(outcome) = outcome.parse() {
-                members
-                    .entry(id)
-                    .or_insert_with(|| member(id))
-                    .split
-                    .add(outcome, n);
-            }
+            members
+                .entry(id)
+                .or_insert_with(|| member(id))
+                .split
+                .add(outcome, n);
         }
         for (id, n) in ReportCount::changes_by_member(conn, period.from, period.to)? {
             members.entry(id).or_insert_with(|| member(id)).changed += n;
@@ -235,9 +232,7 @@ pub async fn load(
         let titles: HashMap<i64, (String, String)> = Article::titles(conn)?;
         let mut by_article: HashMap<i64, Split> = HashMap::new();
         for (id, outcome, n) in ReportCount::by_article(conn, period.from, period.to)? {
-            if let Ok(outcome) = outcome.parse() {
-                by_article.entry(id).or_default().add(outcome, n);
-            }
+            by_article.entry(id).or_default().add(outcome, n);
         }
         let mut articles: Vec<ArticleRow> = by_article
             .into_iter()

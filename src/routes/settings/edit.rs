@@ -46,7 +46,7 @@ impl SettingsForm {
             },
             auto_close_after_hours: settings.auto_close_after_hours.to_string(),
             auto_close_outcome: settings.auto_close_outcome.as_str().into(),
-            time_zone: settings.time_zone.clone(),
+            time_zone: settings.time_zone.as_str().to_owned(),
         }
     }
 
@@ -169,12 +169,12 @@ pub async fn submit(
         TeamSettings::update(
             conn,
             &TeamSettingsUpdate {
-                time_zone: zone.name(),
+                time_zone: zone.into(),
                 human_support_enabled: human_support,
                 wait_time_minutes: wait,
                 auto_close_enabled: auto_close,
                 auto_close_after_hours: hours,
-                auto_close_outcome: outcome.as_str(),
+                auto_close_outcome: outcome,
                 updated_at: crate::models::now(),
             },
         )?;

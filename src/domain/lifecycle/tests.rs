@@ -1,0 +1,103 @@
+//! The rules for the bot, the jobs and the closure log; the role table is in
+//! `domain::lifecycle_table`.
+
+use super::*;
+
+fn member(id: i64, role: Role) -> Actor {
+    Actor::Member(Member {
+        id,
+        name: format!("Member {id}"),
+        role,
+    })
+}
+
+fn snapshot(state: ConversationState, assignee: Option<i64>) -> Snapshot {
+    Snapshot {
+        state,
+        assignee_id: assignee,
+        assignee_name: assignee.map(|id| format!("Member {id}")),
+        outcome: (state == ConversationState::Closed).then_some(Outcome::Resolved),
+        closed_by_id: (state == ConversationState::Closed).then_some(1),
+        idle_for: Duration::hours(30),
+        wait_noted: false,
+    }
+}
+
+#[test]
+fn changing_an_outcome_keeps_the_replaced_one() {
+    let closed = snapshot(ConversationState::Closed, None);
+    let change = decide(
+        &closed,
+        &member(1, Role::Agent),
+        Action::Close {
+            outcome: Outcome::Unresolved,
+            reason: Some("Checked again".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        change.closure,
+        Some(ClosureEntry {
+            outcome: Outcome::Unresolved,
+            replaced: Some(Outcome::Resolved),
+            reason: Some("Checked again".into()),
+        })
+    );
+    assert_eq!(change.note_outcome(), Some(Outcome::Unresolved));
+}
+
+#[test]
+fn the_bot_and_the_jobs_have_their_own_rules() {
+    use ConversationState::*;
+    let escalate = Action::Escalate(SystemEvent::BotEscalated);
+    let auto = Action::AutoClose {
+        outcome: Outcome::Resolved,
+        hours: 24,
+    };
+    // (who, state, action, resulting state or refusal)
+    #[rustfmt::skip]
+    let table: Vec<(Actor, Snapshot, Action, Result<ConversationState, Refusal>)> = vec![
+        (Actor::Bot, snapshot(Bot, None), escalate.clone(), Ok(Waiting)),
+        (Actor::Bot, snapshot(Waiting, None), escalate.clone(), Err(Refusal::NotWithBot)),
+        (Actor::Bot, snapshot(Agent, Some(2)), escalate.clone(), Err(Refusal::NotWithBot)),
+        (member(1, Role::Admin), snapshot(Bot, None), escalate, Err(Refusal::NotForThisActor("the bot"))),
+        (Actor::System, snapshot(Bot, None), auto.clone(), Ok(Closed)),
+        (Actor::System, snapshot(Waiting, None), auto.clone(), Ok(Closed)),
+        (Actor::System, snapshot(Agent, Some(2)), auto.clone(), Err(Refusal::AlreadyTaken("Member 2".into()))),
+        (Actor::System, snapshot(Closed, None), auto.clone(), Err(Refusal::Closed)),
+        (Actor::System, Snapshot { idle_for: Duration::hours(23), ..snapshot(Bot, None) }, auto.clone(), Err(Refusal::RecentlyActive)),
+        (Actor::Bot, snapshot(Bot, None), auto, Err(Refusal::NotForThisActor("automatic closing"))),
+        (Actor::System, snapshot(Waiting, None), Action::NoteLongWait, Ok(Waiting)),
+        (Actor::System, Snapshot { wait_noted: true, ..snapshot(Waiting, None) }, Action::NoteLongWait, Err(Refusal::AlreadyNoted)),
+        (Actor::System, snapshot(Agent, Some(2)), Action::NoteLongWait, Err(Refusal::NotWaiting)),
+        (Actor::System, snapshot(Bot, None), Action::TakeOver, Err(Refusal::NotForThisActor("a team member"))),
+    ];
+    for (actor, snapshot, action, expected) in table {
+        let got = decide(&snapshot, &actor, action.clone()).map(|t| t.state);
+        assert_eq!(
+            got, expected,
+            "{actor:?} {action:?} on {:?}",
+            snapshot.state
+        );
+    }
+}
+
+#[test]
+fn a_long_wait_is_only_a_note() {
+    let noted = decide(
+        &snapshot(ConversationState::Waiting, None),
+        &Actor::System,
+        Action::NoteLongWait,
+    )
+    .unwrap();
+    assert!(noted.note_only);
+    assert_eq!(noted.note, SystemEvent::WaitTimeExceeded);
+}
+
+#[test]
+fn reasons_and_replies_are_checked() {
+    assert_eq!(parse_reason("  "), Ok(None));
+    assert!(parse_reason(&"x".repeat(501)).is_err());
+    assert!(parse_reply(" \n ").is_err());
+    assert_eq!(parse_reply(" hi "), Ok("hi".into()));
+}

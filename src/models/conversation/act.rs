@@ -1,0 +1,196 @@
+//! The one door through which a conversation changes state: check the version, ask the pure
+//! rules (`domain::lifecycle::decide`), and write the change with its system note, its
+//! closure-log row and the report counters in one transaction. Routes, the bot, the background
+//! jobs and the demo all come through here.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conversation;
+use crate::db::per_backend::lock_conversation;
+use crate::db::schema::conversations;
+use crate::db::{self, AnyConnection};
+use crate::domain::counters::{counter_changes, Counted, Standing};
+use crate::domain::lifecycle::{decide, Action, Actor, Refusal, Snapshot, Transition};
+use crate::domain::time::local_day;
+use crate::domain::{Author, ConversationState, Outcome};
+use crate::models::closure::{Closure, NewClosure};
+use crate::models::message::{Message, NewMessage};
+use crate::models::report_count::ReportCount;
+use crate::models::team_settings::TeamSettings;
+use crate::models::user::User;
+
+/// What came of an action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Acted {
+    /// Written; `version` is the conversation's version now.
+    Done {
+        confirmation: String,
+        version: i64,
+    },
+    /// The conversation had changed since the version the request was based on.
+    Stale,
+    Refused(Refusal),
+    /// There is no such conversation.
+    Missing,
+}
+
+/// The columns a change writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = conversations)]
+struct Changes {
+    state: ConversationState,
+    assignee_id: Option<Option<i64>>,
+    outcome: Option<Option<Outcome>>,
+    closed_by_id: Option<Option<i64>>,
+    closed_at: Option<Option<NaiveDateTime>>,
+    waiting_since: Option<Option<NaiveDateTime>>,
+    agent_involved: Option<bool>,
+    last_activity_at: NaiveDateTime,
+    version: i64,
+    report_day: Option<Option<chrono::NaiveDate>>,
+}
+
+impl Conversation {
+    /// `actor` does `action` to conversation `id`, based on its `version`, at time `at`, in one
+    /// write transaction (a savepoint when called inside one).
+    pub fn act(
+        conn: &mut AnyConnection,
+        id: i64,
+        version: i64,
+        actor: &Actor,
+        action: Action,
+        at: NaiveDateTime,
+    ) -> QueryResult<Acted> {
+        db::write_transaction(conn, |conn| {
+            // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
+            // writer anyway), so even a note that keeps the version is written once.
+            lock_conversation(conn, id)?;
+            let Some(conversation) = Conversation::find(conn, id)? else {
+                return Ok(Acted::Missing);
+            };
+            if conversation.version != version {
+                return Ok(Acted::Stale);
+            }
+            let snapshot = conversation.snapshot(conn, at)?;
+            let transition = match decide(&snapshot, actor, action) {
+                Ok(transition) => transition,
+                Err(refusal) => return Ok(Acted::Refused(refusal)),
+            };
+            conversation.apply(conn, actor, &transition, at)?;
+            Ok(Acted::Done {
+                version: version + i64::from(!transition.note_only),
+                confirmation: transition.confirmation,
+            })
+        })
+    }
+
+    /// What the rules need to know about this conversation at time `at`.
+    pub fn snapshot(&self, conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Snapshot> {
+        let assignee_name = match self.assignee_id {
+            Some(id) => User::name_of(conn, id)?,
+            None => None,
+        };
+        let wait_noted = self.state == ConversationState::Waiting
+            && Conversation::wait_already_noted(conn, self)?;
+        Ok(Snapshot {
+            state: self.state,
+            assignee_id: self.assignee_id,
+            assignee_name,
+            outcome: self.outcome,
+            closed_by_id: self.closed_by_id,
+            idle_for: at - self.last_activity_at,
+            wait_noted,
+        })
+    }
+
+    /// How the report counters count this conversation now, if they do.
+    fn counted(&self) -> Option<Counted> {
+        match (self.state, self.outcome, self.report_day) {
+            (ConversationState::Closed, Some(outcome), Some(day)) => Some(Counted {
+                day,
+                outcome,
+                agent_involved: self.agent_involved,
+                closed_by_id: self.closed_by_id,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Writes `transition` with its note, closure-log row and counters.
+    fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        transition: &Transition,
+        at: NaiveDateTime,
+    ) -> QueryResult<()> {
+        let member = actor.member();
+        Message::create(
+            conn,
+            &NewMessage {
+                conversation_id: self.id,
+                author: Author::System,
+                author_user_id: member.map(|m| m.id),
+                body: &transition
+                    .note
+                    .note(member.map(|m| m.name.as_str()), transition.note_hours),
+                system_event: Some(transition.note),
+                event_outcome: transition.note_outcome(),
+                created_at: at,
+            },
+        )?;
+        if transition.note_only {
+            return Ok(());
+        }
+        let zone = TeamSettings::get(conn)?.time_zone.tz();
+        let today = local_day(at, zone);
+        let closes = transition.state == ConversationState::Closed;
+        let agent_involved = self.agent_involved || transition.marks_agent_involved;
+        let changes = Changes {
+            state: transition.state,
+            assignee_id: Some(transition.assignee_id),
+            outcome: Some(transition.outcome),
+            closed_by_id: Some(transition.closed_by_id),
+            closed_at: Some(closes.then_some(at)),
+            waiting_since: Some((transition.state == ConversationState::Waiting).then_some(at)),
+            agent_involved: transition.marks_agent_involved.then_some(true),
+            last_activity_at: at,
+            version: self.version + 1,
+            report_day: Some(closes.then_some(today)),
+        };
+        diesel::update(conversations::table.find(self.id))
+            .set(&changes)
+            .execute(conn)?;
+        if let Some(closure) = &transition.closure {
+            Closure::record(
+                conn,
+                &NewClosure {
+                    conversation_id: self.id,
+                    outcome: closure.outcome,
+                    replaced_outcome: closure.replaced,
+                    actor_user_id: member.map(|m| m.id),
+                    reason: closure.reason.as_deref(),
+                    closed_at: at,
+                },
+            )?;
+        }
+        let before = Standing {
+            state: self.state,
+            counted: self.counted(),
+        };
+        let after = Standing {
+            state: transition.state,
+            counted: transition
+                .outcome
+                .filter(|_| closes)
+                .map(|outcome| Counted {
+                    day: today,
+                    outcome,
+                    agent_involved,
+                    closed_by_id: transition.closed_by_id,
+                }),
+        };
+        ReportCount::apply(conn, self.id, &counter_changes(before, after, today))
+    }
+}

@@ -1,0 +1,136 @@
+//! Conversations: the row, its insert form and its plain reads and touches. A change of state
+//! has one door, [`Conversation::act`] (in `act.rs`); the list, the board and the jobs' queries
+//! live beside it, each in its own file.
+
+mod act;
+mod board;
+mod due;
+mod search;
+
+pub use act::Acted;
+pub use board::{BoardCard, Overview};
+pub use search::{ConversationFilter, Cursor, StateFilter};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::conversations;
+use crate::db::AnyConnection;
+use crate::domain::{ConversationState, Outcome};
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = conversations)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct Conversation {
+    pub id: i64,
+    pub customer_id: i64,
+    pub state: ConversationState,
+    pub assignee_id: Option<i64>,
+    pub outcome: Option<Outcome>,
+    pub closed_by_id: Option<i64>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub last_activity_at: NaiveDateTime,
+    pub agent_involved: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub visitor_token_hash: Option<String>,
+    pub report_day: Option<chrono::NaiveDate>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = conversations)]
+pub struct NewConversation {
+    pub customer_id: i64,
+    pub state: ConversationState,
+    pub assignee_id: Option<i64>,
+    pub outcome: Option<Outcome>,
+    pub closed_by_id: Option<i64>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub last_activity_at: NaiveDateTime,
+    pub agent_involved: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub visitor_token_hash: Option<String>,
+}
+
+impl NewConversation {
+    /// A conversation that has just started with the bot.
+    pub fn with_bot(
+        customer_id: i64,
+        at: NaiveDateTime,
+        visitor_token_hash: Option<String>,
+    ) -> Self {
+        NewConversation {
+            customer_id,
+            state: ConversationState::Bot,
+            assignee_id: None,
+            outcome: None,
+            closed_by_id: None,
+            closed_at: None,
+            waiting_since: None,
+            last_activity_at: at,
+            agent_involved: false,
+            version: 1,
+            created_at: at,
+            visitor_token_hash,
+        }
+    }
+}
+
+impl Conversation {
+    pub fn create(conn: &mut AnyConnection, new: &NewConversation) -> QueryResult<Conversation> {
+        diesel::insert_into(conversations::table)
+            .values(new)
+            .returning(conversations::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+        conversations::table.count().get_result(conn)
+    }
+
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversation>> {
+        conversations::table.find(id).first(conn).optional()
+    }
+
+    /// Marks new activity on a conversation still held by `assignee_id`; false if it is not.
+    pub fn touch_if_held_by(
+        conn: &mut AnyConnection,
+        id: i64,
+        assignee_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            conversations::table
+                .filter(conversations::id.eq(id))
+                .filter(conversations::state.eq(ConversationState::Agent))
+                .filter(conversations::assignee_id.eq(assignee_id)),
+        )
+        .set(conversations::last_activity_at.eq(now))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+}
+
+impl Conversation {
+    /// New activity (a message): the conversation moves up the lists.
+    pub fn touch(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(conversations::table.find(id))
+            .set(conversations::last_activity_at.eq(now))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// A visitor's open conversation, found by the hash of their browser's token.
+    pub fn find_for_visitor(
+        conn: &mut AnyConnection,
+        token_hash: &str,
+    ) -> QueryResult<Option<Conversation>> {
+        conversations::table
+            .filter(conversations::visitor_token_hash.eq(token_hash))
+            .first(conn)
+            .optional()
+    }
+}

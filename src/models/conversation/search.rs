@@ -1,0 +1,334 @@
+//! The Conversations list: its filters, keyset pages, text search and tab counts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conversation;
+use crate::db::schema::conversations;
+use crate::db::AnyConnection;
+use crate::domain::{ConversationState, Outcome, SystemEvent};
+
+/// Which conversations the Conversations page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateFilter {
+    Active,
+    Waiting,
+    Agent,
+    Bot,
+    Closed,
+}
+
+impl StateFilter {
+    pub const ALL: [StateFilter; 5] = [
+        StateFilter::Active,
+        StateFilter::Waiting,
+        StateFilter::Agent,
+        StateFilter::Bot,
+        StateFilter::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateFilter::Active => "active",
+            StateFilter::Waiting => "waiting",
+            StateFilter::Agent => "agent",
+            StateFilter::Bot => "bot",
+            StateFilter::Closed => "closed",
+        }
+    }
+
+    /// Whether a conversation in `state` belongs under this tab.
+    pub fn includes(self, state: ConversationState) -> bool {
+        match self {
+            StateFilter::Active => state.is_open(),
+            StateFilter::Waiting => state == ConversationState::Waiting,
+            StateFilter::Agent => state == ConversationState::Agent,
+            StateFilter::Bot => state == ConversationState::Bot,
+            StateFilter::Closed => state == ConversationState::Closed,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StateFilter::Active => "Active",
+            StateFilter::Waiting => "Waiting",
+            StateFilter::Agent => "With an agent",
+            StateFilter::Bot => "With the bot",
+            StateFilter::Closed => "Closed",
+        }
+    }
+}
+
+/// Every filter of the Conversations page, already validated.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationFilter {
+    pub state: Option<StateFilter>,
+    pub outcome: Option<Outcome>,
+    /// Conversations this member holds or closed.
+    pub agent_id: Option<i64>,
+    /// Last activity at or after (UTC).
+    pub from: Option<NaiveDateTime>,
+    /// Last activity before (UTC).
+    pub until: Option<NaiveDateTime>,
+    /// Lower-case text to find in the customer's name or email, or in any message.
+    pub text: Option<String>,
+    /// The conversations that text matches, when they were few enough to list
+    /// ([`Conversation::matching_text`]); the list then looks them up by id.
+    pub text_matches: Option<Vec<i64>>,
+    /// Closed conversations counted in these report days (the reports link here).
+    pub closed_from: Option<chrono::NaiveDate>,
+    pub closed_to: Option<chrono::NaiveDate>,
+    /// Whether an agent took part (false: the bot alone).
+    pub agent_involved: Option<bool>,
+    /// Closed by this member; `Some(None)` for closed automatically.
+    pub closed_by: Option<Option<i64>>,
+    /// The bot cited this article.
+    pub article_id: Option<i64>,
+    /// Escalated to the team within [start, end) (UTC).
+    pub escalated_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Had its outcome changed within [start, end) (UTC).
+    pub changed_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// With `changed_between`: changed by this member.
+    pub changed_by: Option<i64>,
+}
+
+/// A position in the list: the last row of the previous page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub last_activity_at: NaiveDateTime,
+    pub id: i64,
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+type Search<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<conversations::table, crate::db::schema::customers::table>,
+    crate::db::MultiBackend,
+>;
+
+fn search_query(filter: &ConversationFilter) -> Search<'static> {
+    use crate::db::schema::{customers, messages};
+    let mut query = conversations::table
+        .inner_join(customers::table)
+        .into_boxed::<crate::db::MultiBackend>();
+    query = match filter.state {
+        None => query,
+        Some(StateFilter::Active) => {
+            query.filter(conversations::state.ne(ConversationState::Closed))
+        }
+        Some(StateFilter::Waiting) => {
+            query.filter(conversations::state.eq(ConversationState::Waiting))
+        }
+        Some(StateFilter::Agent) => query.filter(conversations::state.eq(ConversationState::Agent)),
+        Some(StateFilter::Bot) => query.filter(conversations::state.eq(ConversationState::Bot)),
+        Some(StateFilter::Closed) => {
+            query.filter(conversations::state.eq(ConversationState::Closed))
+        }
+    };
+    if let Some(outcome) = filter.outcome {
+        query = query.filter(conversations::outcome.eq(outcome));
+    }
+    if let Some(agent) = filter.agent_id {
+        query = query.filter(
+            conversations::assignee_id
+                .eq(agent)
+                .or(conversations::closed_by_id.eq(agent)),
+        );
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(conversations::last_activity_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(conversations::last_activity_at.lt(until));
+    }
+    if let Some(from) = filter.closed_from {
+        query = query.filter(conversations::report_day.ge(from));
+    }
+    if let Some(to) = filter.closed_to {
+        query = query.filter(conversations::report_day.le(to));
+    }
+    if let Some(involved) = filter.agent_involved {
+        query = query.filter(conversations::agent_involved.eq(involved));
+    }
+    match filter.closed_by {
+        None => {}
+        Some(Some(member)) => query = query.filter(conversations::closed_by_id.eq(member)),
+        Some(None) => query = query.filter(conversations::closed_by_id.is_null()),
+    }
+    if let Some(article) = filter.article_id {
+        use crate::db::schema::citations;
+        query = query.filter(diesel::dsl::exists(
+            citations::table
+                .inner_join(messages::table)
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(citations::article_id.eq(article)),
+        ));
+    }
+    if let Some((start, end)) = filter.escalated_between {
+        query = query.filter(diesel::dsl::exists(
+            messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(messages::system_event.eq_any([
+                    SystemEvent::BotEscalated,
+                    SystemEvent::CustomerRequestedHuman,
+                ]))
+                .filter(messages::created_at.ge(start))
+                .filter(messages::created_at.lt(end)),
+        ));
+    }
+    if let Some((start, end)) = filter.changed_between {
+        use crate::db::schema::closure_log;
+        let changes = closure_log::table
+            .filter(closure_log::conversation_id.eq(conversations::id))
+            .filter(closure_log::replaced_outcome.is_not_null())
+            .filter(closure_log::closed_at.ge(start))
+            .filter(closure_log::closed_at.lt(end));
+        query = match filter.changed_by {
+            Some(member) => query.filter(diesel::dsl::exists(
+                changes.filter(closure_log::actor_user_id.eq(member)),
+            )),
+            None => query.filter(diesel::dsl::exists(changes)),
+        };
+    }
+    if let Some(ids) = &filter.text_matches {
+        query = query.filter(conversations::id.eq_any(ids.clone()));
+    } else if let Some(text) = &filter.text {
+        // Written as IN (subquery) rather than a correlated EXISTS: the subqueries run once and,
+        // on PostgreSQL, use the trigram indexes on lower(body), lower(name) and lower(email).
+        let pattern = format!("%{}%", escape_like(text));
+        let in_messages = messages::table
+            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
+            .select(messages::conversation_id);
+        // The outer query already joins customers, so the subquery reads them under another name.
+        let matches = diesel::alias!(customers as matching_customers);
+        let matching_customers = matches
+            .filter(
+                lower(matches.field(customers::name).assume_not_null())
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(matches.field(customers::email).assume_not_null())
+                        .like(pattern)
+                        .escape('\\')),
+            )
+            .select(matches.field(customers::id));
+        query = query.filter(
+            conversations::id
+                .eq_any(in_messages)
+                .or(conversations::customer_id.eq_any(matching_customers)),
+        );
+    }
+    query
+}
+
+/// Makes `%`, `_` and `\` in searched text match themselves.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Conversation {
+    /// One page of the Conversations list, newest activity first, after `cursor`.
+    pub fn search(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cursor: Option<Cursor>,
+        limit: i64,
+    ) -> QueryResult<Vec<(Conversation, crate::models::customer::Customer)>> {
+        use crate::models::customer::Customer;
+        let mut query = search_query(filter);
+        if let Some(cursor) = cursor {
+            query = query.filter(
+                conversations::last_activity_at
+                    .lt(cursor.last_activity_at)
+                    .or(conversations::last_activity_at
+                        .eq(cursor.last_activity_at)
+                        .and(conversations::id.lt(cursor.id))),
+            );
+        }
+        query
+            .order((
+                conversations::last_activity_at.desc(),
+                conversations::id.desc(),
+            ))
+            .limit(limit)
+            .select((Conversation::as_select(), Customer::as_select()))
+            .load(conn)
+    }
+
+    /// The conversations whose customer's name or email, or any message, contains `text`
+    /// (lower case), if there are at most `cap` of them; `None` when there are more. Two
+    /// index-backed reads (trigram indexes on PostgreSQL) instead of a search per conversation.
+    pub fn matching_text(
+        conn: &mut AnyConnection,
+        text: &str,
+        cap: i64,
+    ) -> QueryResult<Option<Vec<i64>>> {
+        use crate::db::schema::{customers, messages};
+        let pattern = format!("%{}%", escape_like(text));
+        // A conversation has a handful of messages: reading a few times the cap of message
+        // rows is enough to know whether the distinct conversations stay under it.
+        let from_messages: Vec<i64> = messages::table
+            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
+            .select(messages::conversation_id)
+            .limit(cap * 4 + 1)
+            .load(conn)?;
+        if from_messages.len() as i64 > cap * 4 {
+            return Ok(None);
+        }
+        let from_customers: Vec<i64> = conversations::table
+            .filter(
+                conversations::customer_id.eq_any(
+                    customers::table
+                        .filter(
+                            lower(customers::name.assume_not_null())
+                                .like(pattern.clone())
+                                .escape('\\')
+                                .or(lower(customers::email.assume_not_null())
+                                    .like(pattern)
+                                    .escape('\\')),
+                        )
+                        .select(customers::id),
+                ),
+            )
+            .select(conversations::id)
+            .limit(cap + 1)
+            .load(conn)?;
+        let mut ids: Vec<i64> = from_messages.into_iter().chain(from_customers).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok((ids.len() as i64 <= cap).then_some(ids))
+    }
+
+    /// The states of the conversations matching `filter`, at most `cap` + 1 of them: when
+    /// there are no more than `cap`, every tab's count is tallied from this one read.
+    pub fn states_matching(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cap: i64,
+    ) -> QueryResult<Vec<ConversationState>> {
+        search_query(filter)
+            .select(conversations::state)
+            .limit(cap + 1)
+            .load(conn)
+    }
+
+    /// How many conversations match, counting no further than `cap` + 1: an exact count of a
+    /// million rows costs a scan of the table, while "10,000+" is all a tab needs to say.
+    pub fn count_matching(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cap: i64,
+    ) -> QueryResult<i64> {
+        let ids: Vec<i64> = search_query(filter)
+            .select(conversations::id)
+            .limit(cap + 1)
+            .load(conn)?;
+        Ok(ids.len() as i64)
+    }
+}
