@@ -195,47 +195,45 @@ struct Note<'a> {
 impl History<'_> {
     /// Adds a message `after_minutes` after the last one; returns its id.
     fn say(&mut self, author: Author, by: Option<i64>, body: &str, after_minutes: i64) -> i64 {
-        self.push(author, by, body.to_owned(), None, None, after_minutes)
+        let message = self.next(after_minutes);
+        self.rows.push(SeedMessage {
+            author,
+            author_user_id: by,
+            body: body.to_owned(),
+            ..message
+        });
+        self.rows[self.rows.len() - 1].id
     }
 
     /// Adds a system note worded exactly as the product writes it.
     fn note(&mut self, note: Note<'_>, auto_close_hours: i32, after_minutes: i64) -> i64 {
+        let message = self.next(after_minutes);
         let name = note.by.map(|u| u.name.as_str());
-        let body = note.event.note(name, Some(auto_close_hours));
-        let by = note.by.map(|u| u.id);
-        self.push(
-            Author::System,
-            by,
-            body,
-            Some(note.event),
-            note.outcome,
-            after_minutes,
-        )
+        self.rows.push(SeedMessage {
+            author_user_id: note.by.map(|u| u.id),
+            body: note.event.note(name, Some(auto_close_hours)),
+            system_event: Some(note.event),
+            event_outcome: note.outcome,
+            ..message
+        });
+        self.rows[self.rows.len() - 1].id
     }
 
-    fn push(
-        &mut self,
-        author: Author,
-        author_user_id: Option<i64>,
-        body: String,
-        system_event: Option<SystemEvent>,
-        event_outcome: Option<Outcome>,
-        after_minutes: i64,
-    ) -> i64 {
+    /// The next message's id and time, as a system message without text.
+    fn next(&mut self, after_minutes: i64) -> SeedMessage {
         self.clock += Duration::minutes(after_minutes);
         let id = *self.next_id;
         *self.next_id += 1;
-        self.rows.push(SeedMessage {
+        SeedMessage {
             id,
             conversation_id: self.conversation_id,
-            author,
-            author_user_id,
-            body,
-            system_event,
-            event_outcome,
+            author: Author::System,
+            author_user_id: None,
+            body: String::new(),
+            system_event: None,
+            event_outcome: None,
             created_at: self.clock,
-        });
-        id
+        }
     }
 }
 

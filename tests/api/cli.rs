@@ -187,6 +187,30 @@ async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend
         .count()
         .get_result(&mut conn)
         .unwrap();
+    // Its notes read exactly as the product writes them, never ad-hoc texts.
+    let notes: Vec<String> = hearken::db::schema::messages::table
+        .filter(hearken::db::schema::messages::author.eq("system"))
+        .select(hearken::db::schema::messages::body)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    for note in &notes {
+        let by_a_member = |what: &str| {
+            note.strip_suffix(what)
+                .is_some_and(|name| name.contains("Seed") && !name.is_empty())
+        };
+        let designed = note == "Customer requested to speak to a human"
+            || by_a_member(" joined the conversation")
+            || by_a_member(" closed the conversation")
+            || (note.starts_with("Closed automatically after ")
+                && note.ends_with(" hours without activity"));
+        assert!(
+            designed,
+            "a seeded note the product would never write: {note:?}"
+        );
+    }
+    assert!(notes.contains(&"Seed Lead closed the conversation".to_owned()));
+    assert!(notes.iter().any(|n| n.starts_with("Closed automatically")));
     // New conversations after seeding get fresh ids (PostgreSQL's sequences were moved on).
     let id = app.conversation(
         None,
