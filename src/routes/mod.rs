@@ -54,6 +54,24 @@ impl Chrome {
     }
 }
 
+/// An HTML checkbox as a form sends it: `on` when ticked, absent when not. Refilling a refused
+/// form keeps the tick as it was.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(from = "String")]
+pub struct Checkbox(pub bool);
+
+impl From<String> for Checkbox {
+    fn from(value: String) -> Self {
+        Checkbox(value == "on")
+    }
+}
+
+impl Checkbox {
+    pub fn is_checked(self) -> bool {
+        self.0
+    }
+}
+
 /// Renders a page with status 200.
 pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
     render_with_status(StatusCode::OK, page)

@@ -11,7 +11,7 @@ use crate::domain::article::parse_article;
 use crate::error::AppError;
 use crate::models::article::{Article, ArticleUpdate, NewArticle};
 use crate::models::is_unique_violation;
-use crate::routes::{render, render_with_status, see_other, Chrome};
+use crate::routes::{render, render_with_status, see_other, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 #[derive(Template)]
@@ -44,7 +44,7 @@ pub struct ArticleForm {
     #[serde(default)]
     pub body: String,
     #[serde(default)]
-    pub published: String,
+    pub published: Checkbox,
 }
 
 #[derive(Template)]
@@ -84,7 +84,7 @@ fn render_editor(
 /// `GET /kb/new`
 pub async fn new(req: HttpRequest, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let form = ArticleForm {
-        published: "on".into(),
+        published: Checkbox(true),
         ..ArticleForm::default()
     };
     render_editor(&req, &user, StatusCode::OK, None, form, Vec::new())
@@ -102,11 +102,7 @@ pub async fn edit(
         title: article.title,
         slug: article.slug.clone(),
         body: article.body,
-        published: if article.published {
-            "on".into()
-        } else {
-            String::new()
-        },
+        published: Checkbox(article.published),
     };
     render_editor(
         &req,
@@ -126,7 +122,12 @@ async fn save(
     form: ArticleForm,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let input = match parse_article(&form.title, &form.slug, &form.body, form.published == "on") {
+    let input = match parse_article(
+        &form.title,
+        &form.slug,
+        &form.body,
+        form.published.is_checked(),
+    ) {
         Ok(input) => input,
         Err(errors) => {
             return render_editor(

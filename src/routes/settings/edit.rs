@@ -10,18 +10,18 @@ use crate::db::{self, Pool};
 use crate::domain::Outcome;
 use crate::error::AppError;
 use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
-use crate::routes::{render_with_status, see_other, Chrome};
+use crate::routes::{render_with_status, see_other, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 /// The form as typed, so a refused submission comes back as it was.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
-    human_support: String,
+    human_support: Checkbox,
     #[serde(default)]
     wait_time_minutes: String,
     #[serde(default)]
-    auto_close: String,
+    auto_close: Checkbox,
     #[serde(default)]
     auto_close_after_hours: String,
     #[serde(default)]
@@ -33,17 +33,9 @@ pub struct SettingsForm {
 impl SettingsForm {
     fn from_settings(settings: &TeamSettings) -> Self {
         SettingsForm {
-            human_support: if settings.human_support_enabled {
-                "on".into()
-            } else {
-                String::new()
-            },
+            human_support: Checkbox(settings.human_support_enabled),
             wait_time_minutes: settings.wait_time_minutes.to_string(),
-            auto_close: if settings.auto_close_enabled {
-                "on".into()
-            } else {
-                String::new()
-            },
+            auto_close: Checkbox(settings.auto_close_enabled),
             auto_close_after_hours: settings.auto_close_after_hours.to_string(),
             auto_close_outcome: settings.auto_close_outcome.as_str().into(),
             time_zone: settings.time_zone.as_str().to_owned(),
@@ -81,15 +73,22 @@ impl SettingsForm {
         }
         match (wait, hours, outcome, zone) {
             (Some(wait), Some(hours), Some(outcome), Some(zone)) => Ok(Valid {
-                human_support: self.human_support == "on",
+                human_support: self.human_support.is_checked(),
                 wait,
-                auto_close: self.auto_close == "on",
+                auto_close: self.auto_close.is_checked(),
                 hours,
                 outcome,
                 zone,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+impl SettingsForm {
+    /// Whether the automatic-closing choice is `outcome`, as submitted or saved.
+    fn auto_close_outcome_is(&self, outcome: Outcome) -> bool {
+        self.auto_close_outcome == outcome.as_str()
     }
 }
 
