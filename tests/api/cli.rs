@@ -140,6 +140,9 @@ async fn demo_data_loads_once_and_its_admin_can_sign_in(backend: Backend) {
             .unwrap();
         assert!(n > 0, "no {state} conversations");
     }
+    // The demo plays its stories through the lifecycle's one door: every conversation is in
+    // a state its own notes lead to.
+    crate::consistency::assert_every_conversation_agrees_with_its_notes(&mut app.db());
     let response = app
         .sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
         .await;

@@ -5,6 +5,7 @@ mod helpers;
 mod browser;
 mod chat;
 mod cli;
+mod consistency;
 mod database;
 mod health;
 mod jobs;
