@@ -4,6 +4,8 @@ pub mod article;
 pub mod conversation;
 pub mod credentials;
 pub mod lifecycle;
+#[cfg(test)]
+mod lifecycle_table;
 pub mod report;
 pub mod role;
 pub mod team;
