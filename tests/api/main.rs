@@ -17,5 +17,6 @@ mod sessions;
 mod settings;
 mod setup;
 mod sign_in;
+mod snapshots;
 mod team;
 mod workspace;
