@@ -1,4 +1,5 @@
-//! Every transition with its note and closure-log row; the server enforcing the role table.
+//! Every transition with its note and closure-log row, bad close input, and the server enforcing
+//! the role table.
 
 use hearken::domain::{ConversationState, Role};
 
@@ -347,6 +348,65 @@ async fn a_double_click_on_confirm_closes_once(backend: Backend) {
     assert_eq!(app.stored(id).version, 2);
 }
 
+async fn bad_close_input_gets_a_clear_4xx_and_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    let long_reason = "r".repeat(501);
+
+    let unknown = app
+        .act(id, "close", &[("version", "1"), ("outcome", "solved")])
+        .await;
+    assert_eq!(unknown.status().as_u16(), 422);
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .contains("the form sent an outcome Hearken does not know"));
+    let missing = app
+        .act(id, "close", &[("version", "1"), ("reason", "Kept text")])
+        .await;
+    assert_eq!(missing.status().as_u16(), 422);
+    let page = missing.text().await.unwrap();
+    assert!(page.contains("Choose Resolved or Unresolved."));
+    assert!(page.contains(">Kept text</textarea>"), "the reason is kept");
+    let too_long = app
+        .act(
+            id,
+            "close",
+            &[
+                ("version", "1"),
+                ("outcome", "resolved"),
+                ("reason", &long_reason),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status().as_u16(), 422);
+    assert!(too_long
+        .text()
+        .await
+        .unwrap()
+        .contains("The reason can be at most 500 characters."));
+    let no_version = app.act(id, "close", &[("outcome", "resolved")]).await;
+    assert_eq!(no_version.status().as_u16(), 400);
+    let same_outcome_twice = {
+        app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
+            .await;
+        app.act(id, "close", &[("version", "2"), ("outcome", "resolved")])
+            .await
+    };
+    assert_eq!(same_outcome_twice.status().as_u16(), 409);
+    assert!(same_outcome_twice
+        .text()
+        .await
+        .unwrap()
+        .contains("already closed as Resolved. Nothing changed."));
+
+    assert_eq!(app.closures(id).len(), 1);
+    assert_eq!(app.notes(id).len(), 1);
+}
+
 on_both_backends!(
     an_agent_takes_over_a_waiting_conversation,
     handing_back_returns_the_conversation_to_the_bot,
@@ -357,4 +417,5 @@ on_both_backends!(
     the_server_enforces_the_role_table,
     a_stale_version_changes_nothing_and_says_why,
     a_double_click_on_confirm_closes_once,
+    bad_close_input_gets_a_clear_4xx_and_writes_nothing,
 );
