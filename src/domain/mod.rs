@@ -5,6 +5,8 @@ pub mod conversation;
 pub mod counters;
 pub mod credentials;
 pub mod lifecycle;
+#[cfg(test)]
+mod lifecycle_table;
 pub mod report;
 pub mod role;
 pub mod team;

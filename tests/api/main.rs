@@ -2,21 +2,22 @@
 
 mod helpers;
 
+mod auth_sessions;
+mod auth_setup;
+mod auth_sign_in;
 mod browser;
 mod chat;
 mod cli;
 mod consistency;
+mod conversation_actions;
+mod conversations;
 mod database;
 mod health;
 mod jobs;
-mod knowledge_base;
-mod lifecycle;
-mod pages;
+mod kb;
+mod live;
 mod reports;
-mod roles;
-mod sessions;
 mod settings;
-mod setup;
-mod sign_in;
+mod snapshots;
+mod startup;
 mod team;
-mod workspace;

@@ -253,10 +253,31 @@ async fn leads_cannot_touch_admins_and_the_team_keeps_an_admin(backend: Backend)
     );
 }
 
+async fn the_team_page_is_for_leads_and_admins(backend: Backend) {
+    for (role, status) in [(Role::Agent, 403), (Role::Lead, 200), (Role::Admin, 200)] {
+        let app = spawn_app(backend).await;
+        app.signed_in_as(role).await;
+
+        let response = app.get("/team").await;
+
+        assert_eq!(response.status().as_u16(), status, "{role:?}");
+        let page = response.text().await.unwrap();
+        if status == 403 {
+            assert!(page.contains("Your role does not allow this."));
+        } else {
+            assert!(page.contains(&format!("{}@example.com", role.as_str())));
+        }
+        // The navigation only offers what the role may open.
+        let home = app.get_html("/").await;
+        assert_eq!(home.contains("href=\"/team\""), status == 200, "{role:?}");
+    }
+}
+
 on_both_backends!(
     a_lead_adds_an_agent_who_can_sign_in,
     bad_or_forbidden_additions_are_explained,
     deactivating_a_member_signs_them_out_at_once,
     a_new_password_ends_old_sessions,
     leads_cannot_touch_admins_and_the_team_keeps_an_admin,
+    the_team_page_is_for_leads_and_admins,
 );

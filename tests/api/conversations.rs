@@ -1,68 +1,9 @@
-//! Bad input, replies, the conversation view, Live support and the Conversations list.
+//! The Conversations list, the conversation view and replies; a missing conversation is a 404.
 
 use hearken::domain::{ConversationState, Role};
 
 use crate::helpers::{location, spawn_app, Backend};
 use crate::on_both_backends;
-
-async fn bad_close_input_gets_a_clear_4xx_and_writes_nothing(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent)
-        .await;
-    let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
-    let long_reason = "r".repeat(501);
-
-    let unknown = app
-        .act(id, "close", &[("version", "1"), ("outcome", "solved")])
-        .await;
-    assert_eq!(unknown.status().as_u16(), 422);
-    assert!(unknown
-        .text()
-        .await
-        .unwrap()
-        .contains("the form sent an outcome Hearken does not know"));
-    let missing = app
-        .act(id, "close", &[("version", "1"), ("reason", "Kept text")])
-        .await;
-    assert_eq!(missing.status().as_u16(), 422);
-    let page = missing.text().await.unwrap();
-    assert!(page.contains("Choose Resolved or Unresolved."));
-    assert!(page.contains(">Kept text</textarea>"), "the reason is kept");
-    let too_long = app
-        .act(
-            id,
-            "close",
-            &[
-                ("version", "1"),
-                ("outcome", "resolved"),
-                ("reason", &long_reason),
-            ],
-        )
-        .await;
-    assert_eq!(too_long.status().as_u16(), 422);
-    assert!(too_long
-        .text()
-        .await
-        .unwrap()
-        .contains("The reason can be at most 500 characters."));
-    let no_version = app.act(id, "close", &[("outcome", "resolved")]).await;
-    assert_eq!(no_version.status().as_u16(), 400);
-    let same_outcome_twice = {
-        app.act(id, "close", &[("version", "1"), ("outcome", "resolved")])
-            .await;
-        app.act(id, "close", &[("version", "2"), ("outcome", "resolved")])
-            .await
-    };
-    assert_eq!(same_outcome_twice.status().as_u16(), 409);
-    assert!(same_outcome_twice
-        .text()
-        .await
-        .unwrap()
-        .contains("already closed as Resolved. Nothing changed."));
-
-    assert_eq!(app.closures(id).len(), 1);
-    assert_eq!(app.notes(id).len(), 1);
-}
 
 async fn missing_conversations_get_a_404(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -176,47 +117,6 @@ async fn the_view_shows_history_citations_and_facts(backend: Backend) {
         app.get(&format!("/kb/{article}")).await.status().as_u16(),
         200
     );
-}
-
-async fn live_support_shows_waiting_cards_until_someone_takes_them(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "priya", Role::Agent)
-        .await;
-    let tom = app.new_visitor();
-    app.member_signed_in(&tom, "tom", Role::Agent).await;
-    let named = app.conversation(
-        Some("Noor Haddad"),
-        ConversationState::Waiting,
-        None,
-        "Can I talk to a person?",
-    );
-    let anonymous = app.conversation(None, ConversationState::Waiting, None, "Hello?");
-    app.conversation(None, ConversationState::Bot, None, "Bot-only question");
-
-    let board = tom.get_html("/live/board").await;
-    assert!(board.contains("Noor Haddad"));
-    assert!(board.contains(&format!("Visitor #{}", app.stored(anonymous).customer_id)));
-    assert!(board.contains("Can I talk to a person?"));
-    assert!(board.contains("Waiting for less than a minute"));
-    assert!(
-        !board.contains("Bot-only question"),
-        "bot conversations are not waiting"
-    );
-    app.act(named, "take-over", &[("version", "1")]).await;
-
-    let toms_board = tom.get_html("/live/board").await;
-    let priyas_board = app.get_html("/live/board").await;
-    assert!(
-        !toms_board.contains("Noor Haddad"),
-        "the card left Waiting for everyone"
-    );
-    let mine = priyas_board.split("My conversations").nth(1).unwrap();
-    assert!(
-        mine.contains("Noor Haddad"),
-        "and joined Priya's conversations"
-    );
-    let home = app.get_html("/").await;
-    assert!(home.contains("data-live-board=\"/live/board\""));
 }
 
 async fn the_list_filters_by_state_outcome_agent_and_text(backend: Backend) {
@@ -355,12 +255,10 @@ async fn pagination_walks_the_whole_list_without_repeats(backend: Backend) {
 }
 
 on_both_backends!(
-    bad_close_input_gets_a_clear_4xx_and_writes_nothing,
     missing_conversations_get_a_404,
     the_holder_replies_and_bodies_are_escaped,
     empty_or_long_replies_are_refused_with_the_text_kept,
     the_view_shows_history_citations_and_facts,
-    live_support_shows_waiting_cards_until_someone_takes_them,
     the_list_filters_by_state_outcome_agent_and_text,
     bad_filters_are_explained,
     pagination_walks_the_whole_list_without_repeats,

@@ -1,3 +1,6 @@
+//! What the application gives every route: security headers, the 404 page, static files served
+//! from the binary.
+
 use hearken::domain::Role;
 
 use crate::helpers::{spawn_app, Backend};
@@ -34,22 +37,6 @@ async fn unknown_pages_get_a_404_page(backend: Backend) {
         .contains("There is nothing at this address."));
 }
 
-async fn the_home_page_shows_the_overview_numbers(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.hearken(&["demo"], "");
-    app.sign_in("lena@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
-        .await;
-
-    let home = app.get_html("/").await;
-
-    assert!(home.contains("Waiting now"));
-    assert!(
-        home.contains("id=\"waiting-now\">6<"),
-        "six demo conversations are waiting"
-    );
-    assert!(home.contains("Resolved, last 7 days"));
-}
-
 async fn static_files_are_served_from_the_binary(backend: Backend) {
     let app = spawn_app(backend).await;
 
@@ -70,6 +57,5 @@ async fn static_files_are_served_from_the_binary(backend: Backend) {
 on_both_backends!(
     every_response_carries_the_security_headers,
     unknown_pages_get_a_404_page,
-    the_home_page_shows_the_overview_numbers,
     static_files_are_served_from_the_binary,
 );

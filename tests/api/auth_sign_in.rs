@@ -143,6 +143,22 @@ async fn sign_in_never_redirects_off_site(backend: Backend) {
     assert_eq!(location(&response), "/");
 }
 
+async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.add_member(
+        "Maya",
+        "maya@example.com",
+        Role::Admin,
+        crate::helpers::PASSWORD,
+    );
+
+    for (path, expected) in [("/", "/sign-in"), ("/team", "/sign-in?next=%2Fteam")] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 303, "{path}");
+        assert_eq!(location(&response), expected, "{path}");
+    }
+}
+
 on_both_backends!(
     a_member_signs_in_and_sees_the_home_page,
     a_wrong_password_gets_one_generic_message,
@@ -151,4 +167,5 @@ on_both_backends!(
     a_deactivated_member_cannot_sign_in,
     after_sign_in_the_member_returns_to_the_page_they_asked_for,
     sign_in_never_redirects_off_site,
+    anonymous_visitors_are_sent_to_sign_in,
 );
