@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, SETTINGS_HEADING};
 use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::models::user::{NewUser, User};
 use crate::startup::{prepare_database, Application};
@@ -25,7 +25,7 @@ pub struct Cli {
         value_name = "RUST_LOG",
         default_value = "info",
         global = true,
-        help_heading = "Settings (an option or its environment variable)"
+        help_heading = SETTINGS_HEADING
     )]
     pub log: String,
     #[command(subcommand)]

@@ -12,11 +12,13 @@ use crate::db::DatabaseLocation;
 
 pub const DEFAULT_SQLITE_PATH: &str = "./hearken-data/hearken.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Where `--help` lists the settings.
+pub const SETTINGS_HEADING: &str = "Settings (an option or its environment variable)";
 
 /// What `Application::build` needs. Tests and benchmarks build it directly.
 // Each value is named after its variable, so a refused value names the variable too.
 #[derive(clap::Args, Clone, Debug)]
-#[command(next_help_heading = "Settings (an option or its environment variable)")]
+#[command(next_help_heading = SETTINGS_HEADING)]
 pub struct Config {
     /// postgres://user:pass@host:5432/db (add ?sslmode=require for TLS) for PostgreSQL; a file path or sqlite://path for SQLite. The folder of an SQLite file is created on first start.
     #[arg(
