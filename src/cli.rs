@@ -2,9 +2,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::config::{Config, ENVIRONMENT_HELP};
+use crate::config::{Config, SETTINGS_HEADING};
 use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::models::user::{NewUser, User};
 use crate::startup::{prepare_database, Application};
@@ -13,12 +13,39 @@ use crate::startup::{prepare_database, Application};
 #[command(
     name = "hearken",
     version,
-    about = "Hearken: self-hosted customer-support chat with a knowledge-base bot",
-    after_help = ENVIRONMENT_HELP
+    about = "Hearken: self-hosted customer-support chat with a knowledge-base bot"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    /// Log filter, e.g. info or hearken=debug
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        value_name = "RUST_LOG",
+        default_value = "info",
+        global = true,
+        help_heading = SETTINGS_HEADING
+    )]
+    pub log: String,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Reads the command line and the environment. A setting's variable that is set but blank
+    /// (`HEARKEN_WORKERS=`) counts as unset, as it always has. Call it before any thread starts:
+    /// it removes such variables from the environment.
+    pub fn from_env_and_args() -> Cli {
+        for arg in Cli::command().get_arguments() {
+            if let Some(name) = arg.get_env() {
+                if std::env::var_os(name).is_some_and(|v| v.to_string_lossy().trim().is_empty()) {
+                    std::env::remove_var(name);
+                }
+            }
+        }
+        Cli::parse()
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -75,7 +102,7 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo),
         Command::Migrate => {

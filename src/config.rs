@@ -1,99 +1,167 @@
-//! Settings from the environment, with defaults that make a bare `cargo run` work.
+//! Settings: each one a command-line option that falls back on its environment variable, so
+//! `hearken --help` lists every setting with its variable and default. A bare `cargo run` works.
+
+use std::ffi::OsStr;
+use std::str::FromStr;
+
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
+use clap::ArgAction;
 
 use crate::db::DatabaseLocation;
 
 pub const DEFAULT_SQLITE_PATH: &str = "./hearken-data/hearken.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Where `--help` lists the settings.
+pub const SETTINGS_HEADING: &str = "Settings (an option or its environment variable)";
 
-/// Every environment variable Hearken reads, with what it means (shown by `hearken --help`).
-pub const ENVIRONMENT_HELP: &str = "\
-Environment variables:
-  DATABASE_URL           postgres://user:pass@host:5432/db (add ?sslmode=require for TLS) for
-                         PostgreSQL; a file path or sqlite://path for SQLite.
-                         Default: ./hearken-data/hearken.db (folder created on first start)
-  HEARKEN_ADDR           Address and port to listen on. Default: 127.0.0.1:8080
-  HEARKEN_SECRET_KEY     Secret (at least 32 characters) that signs and encrypts session cookies.
-                         If unset, one is generated once and kept in the database, so sessions
-                         survive restarts and are shared by every instance.
-  HEARKEN_COOKIE_SECURE  true when Hearken is served over HTTPS: cookies are then sent only over
-                         HTTPS. Default: false (plain http://localhost must keep working)
-  HEARKEN_WORKERS        HTTP worker threads. Default: one per CPU core
-  HEARKEN_POOL_SIZE      Database connections per instance. Default: 10
-  HEARKEN_BACKGROUND_JOBS  false to keep this instance from running the background jobs
-                         (wait-time notes, automatic closing). Default: true
-  RUST_LOG               Log filter, e.g. info or hearken=debug. Default: info";
-
-#[derive(Clone, Debug)]
+/// What `Application::build` needs. Tests and benchmarks build it directly.
+// Each value is named after its variable, so a refused value names the variable too.
+#[derive(clap::Args, Clone, Debug)]
+#[command(next_help_heading = SETTINGS_HEADING)]
 pub struct Config {
+    /// postgres://user:pass@host:5432/db (add ?sslmode=require for TLS) for PostgreSQL; a file path or sqlite://path for SQLite. The folder of an SQLite file is created on first start.
+    #[arg(
+        long = "database-url",
+        env = "DATABASE_URL",
+        value_name = "DATABASE_URL",
+        default_value = DEFAULT_SQLITE_PATH,
+        value_parser = database,
+        hide_env_values = true,
+        global = true
+    )]
     pub database: DatabaseLocation,
+
+    /// Address and port to listen on
+    #[arg(
+        long,
+        env = "HEARKEN_ADDR",
+        value_name = "HEARKEN_ADDR",
+        default_value = DEFAULT_ADDR,
+        global = true
+    )]
     pub addr: String,
+
+    /// Secret (at least 32 characters) that signs and encrypts session cookies. If unset, one is generated once and kept in the database, so sessions survive restarts and are shared by every instance. Prefer the variable: a command line is visible to other users.
+    #[arg(
+        long,
+        env = "HEARKEN_SECRET_KEY",
+        value_name = "HEARKEN_SECRET_KEY",
+        value_parser = SecretKey,
+        hide_env_values = true,
+        global = true
+    )]
     pub secret_key: Option<String>,
+
+    /// true when Hearken is served over HTTPS: cookies are then sent only over HTTPS. false keeps plain http://localhost working.
+    #[arg(
+        long,
+        env = "HEARKEN_COOKIE_SECURE",
+        value_name = "HEARKEN_COOKIE_SECURE",
+        default_value_t = false,
+        value_parser = true_or_false,
+        action = ArgAction::Set,
+        global = true
+    )]
     pub cookie_secure: bool,
+
+    /// HTTP worker threads. If unset: one per CPU core.
+    #[arg(
+        long,
+        env = "HEARKEN_WORKERS",
+        value_name = "HEARKEN_WORKERS",
+        value_parser = positive::<usize>,
+        global = true
+    )]
     pub workers: Option<usize>,
+
+    /// Database connections per instance
+    #[arg(
+        long,
+        env = "HEARKEN_POOL_SIZE",
+        value_name = "HEARKEN_POOL_SIZE",
+        default_value_t = 10,
+        value_parser = positive::<u32>,
+        global = true
+    )]
     pub pool_size: u32,
-    /// Whether this instance runs the background jobs.
+
+    /// false keeps this instance from running the background jobs (wait-time notes, automatic closing)
+    #[arg(
+        long,
+        env = "HEARKEN_BACKGROUND_JOBS",
+        value_name = "HEARKEN_BACKGROUND_JOBS",
+        default_value_t = true,
+        value_parser = true_or_false,
+        action = ArgAction::Set,
+        global = true
+    )]
     pub background_jobs: bool,
 }
 
-impl Config {
-    pub fn from_env() -> anyhow::Result<Config> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let database = DatabaseLocation::parse(
-            var("DATABASE_URL")
-                .as_deref()
-                .unwrap_or(DEFAULT_SQLITE_PATH),
-        );
-        let secret_key = var("HEARKEN_SECRET_KEY");
-        if let Some(key) = &secret_key {
-            if key.chars().count() < 32 {
-                anyhow::bail!("HEARKEN_SECRET_KEY must be at least 32 characters long");
-            }
+fn database(value: &str) -> Result<DatabaseLocation, String> {
+    Ok(DatabaseLocation::parse(value))
+}
+
+/// Checks the secret key's length. Unlike clap's own messages, the refusal does not repeat the
+/// value: a secret, even a short one, does not belong in a terminal or a log.
+#[derive(Clone)]
+struct SecretKey;
+
+impl TypedValueParser for SecretKey {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        match value.to_str() {
+            Some(key) if key.chars().count() >= 32 => Ok(key.to_owned()),
+            _ => Err(clap::Error::raw(
+                ErrorKind::ValueValidation,
+                "HEARKEN_SECRET_KEY (--secret-key) must be at least 32 characters long\n",
+            )
+            .with_cmd(cmd)),
         }
-        let cookie_secure = match var("HEARKEN_COOKIE_SECURE").as_deref() {
-            None => false,
-            Some(v) => parse_bool(v).ok_or_else(|| {
-                anyhow::anyhow!("HEARKEN_COOKIE_SECURE must be true or false, not {v:?}")
-            })?,
-        };
-        let workers = var("HEARKEN_WORKERS")
-            .map(|v| {
-                v.parse::<usize>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| anyhow::anyhow!("HEARKEN_WORKERS must be a positive number"))
-            })
-            .transpose()?;
-        let pool_size = var("HEARKEN_POOL_SIZE")
-            .map(|v| {
-                v.parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| anyhow::anyhow!("HEARKEN_POOL_SIZE must be a positive number"))
-            })
-            .transpose()?
-            .unwrap_or(10);
-        let background_jobs = match var("HEARKEN_BACKGROUND_JOBS").as_deref() {
-            None => true,
-            Some(v) => parse_bool(v).ok_or_else(|| {
-                anyhow::anyhow!("HEARKEN_BACKGROUND_JOBS must be true or false, not {v:?}")
-            })?,
-        };
-        Ok(Config {
-            background_jobs,
-            database,
-            addr: var("HEARKEN_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned()),
-            secret_key,
-            cookie_secure,
-            workers,
-            pool_size,
-        })
     }
 }
 
-fn parse_bool(value: &str) -> Option<bool> {
+fn true_or_false(value: &str) -> Result<bool, String> {
     match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Some(true),
-        "0" | "false" | "no" | "off" => Some(false),
-        _ => None,
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("must be true or false".to_owned()),
+    }
+}
+
+fn positive<T: FromStr + PartialOrd + Default>(value: &str) -> Result<T, String> {
+    value
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n > T::default())
+        .ok_or_else(|| "must be a positive number".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_read_as_before() {
+        assert_eq!(true_or_false(" Yes"), Ok(true));
+        assert_eq!(true_or_false("OFF"), Ok(false));
+        assert!(true_or_false("maybe").is_err());
+        assert_eq!(positive::<u32>("4"), Ok(4));
+        assert!(positive::<u32>("0").is_err());
+        assert!(positive::<usize>("-1").is_err());
+        let cmd = clap::Command::new("hearken");
+        assert!(SecretKey
+            .parse_ref(&cmd, None, "too short".as_ref())
+            .is_err());
+        assert!(SecretKey
+            .parse_ref(&cmd, None, "k".repeat(32).as_ref())
+            .is_ok());
     }
 }

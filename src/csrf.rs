@@ -8,6 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use crate::error::AppError;
 use crate::session::WebSession;
@@ -21,13 +22,9 @@ struct TokenOnly {
     csrf_token: String,
 }
 
-/// Compares without stopping at the first difference.
+/// Compares in constant time, so response times do not reveal how much of a guess was right.
 fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {

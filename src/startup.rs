@@ -9,9 +9,11 @@ use actix_session::SessionMiddleware;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{from_fn, DefaultHeaders, Next};
-use actix_web::{web, App, HttpServer};
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::{web, App, HttpMessage, HttpServer};
 use sha2::{Digest, Sha512};
+use tracing::Span;
+use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
 
 use crate::config::Config;
 use crate::db::{self, Pool};
@@ -102,22 +104,44 @@ fn security_headers() -> DefaultHeaders {
         .add(("Referrer-Policy", "same-origin"))
 }
 
-async fn log_request(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let path = req.path().to_owned();
-    let response = next.call(req).await?;
-    tracing::info!(
-        %method,
-        %path,
-        status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
-    Ok(response)
+/// Request logs: each request runs in a span carrying its request id (so every line logged while
+/// handling it can be traced back), and ends with one line giving its status and duration.
+struct RequestLog;
+
+/// When the request came in, to log how long it took.
+struct Started(Instant);
+
+impl RootSpanBuilder for RequestLog {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        request.extensions_mut().insert(Started(Instant::now()));
+        let request_id = request.extensions().get::<RequestId>().copied();
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = %request.path(),
+            request_id = request_id.map(tracing::field::display),
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        _span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        match outcome {
+            Ok(response) => {
+                let ms = response
+                    .request()
+                    .extensions()
+                    .get::<Started>()
+                    .map(|started| started.0.elapsed().as_secs_f64() * 1000.0);
+                tracing::info!(status = response.status().as_u16(), ms, "request");
+            }
+            Err(error) => {
+                let status = error.as_response_error().status_code();
+                tracing::info!(status = status.as_u16(), "request");
+            }
+        }
+    }
 }
 
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
@@ -134,9 +158,9 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             ))
             .build();
         App::new()
-            .wrap(from_fn(log_request))
             .wrap(sessions)
             .wrap(security_headers())
+            .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))

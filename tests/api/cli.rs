@@ -171,9 +171,79 @@ fn help_documents_every_command_and_variable() {
         "HEARKEN_ADDR",
         "HEARKEN_SECRET_KEY",
         "HEARKEN_COOKIE_SECURE",
+        "[env: HEARKEN_WORKERS",
+        "[env: HEARKEN_POOL_SIZE=] [default: 10]",
+        "[env: HEARKEN_BACKGROUND_JOBS=] [default: true]",
+        "[env: RUST_LOG",
     ] {
         assert!(help.contains(expected), "--help lacks {expected}");
     }
+}
+
+/// Runs `hearken migrate` on a throwaway SQLite file with extra variables and arguments.
+fn migrate_with(vars: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!(
+        "hearken_cli_{}_{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
+        .arg("migrate")
+        .args(args)
+        .env("DATABASE_URL", dir.join("hearken.db"))
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    output
+}
+
+#[test]
+fn a_bad_setting_is_refused_naming_its_variable() {
+    for (name, value, reason) in [
+        ("HEARKEN_POOL_SIZE", "0", "must be a positive number"),
+        ("HEARKEN_WORKERS", "many", "must be a positive number"),
+        ("HEARKEN_COOKIE_SECURE", "maybe", "must be true or false"),
+        (
+            "HEARKEN_BACKGROUND_JOBS",
+            "sometimes",
+            "must be true or false",
+        ),
+        (
+            "HEARKEN_SECRET_KEY",
+            "too-short-secret",
+            "at least 32 characters",
+        ),
+    ] {
+        let refused = migrate_with(&[(name, value)], &[]);
+
+        let stderr = text(&refused.stderr);
+        assert!(!refused.status.success(), "{name}={value} was accepted");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        assert!(stderr.contains(reason), "{name}: {stderr}");
+    }
+    let secret = migrate_with(&[("HEARKEN_SECRET_KEY", "too-short-secret")], &[]);
+    assert!(!text(&secret.stderr).contains("too-short-secret"));
+    let option = migrate_with(&[], &["--pool-size", "0"]);
+    assert!(text(&option.stderr).contains("--pool-size <HEARKEN_POOL_SIZE>"));
+}
+
+#[test]
+fn a_blank_setting_counts_as_unset() {
+    let blank = [
+        "HEARKEN_ADDR",
+        "HEARKEN_SECRET_KEY",
+        "HEARKEN_COOKIE_SECURE",
+        "HEARKEN_WORKERS",
+        "HEARKEN_POOL_SIZE",
+        "HEARKEN_BACKGROUND_JOBS",
+    ]
+    .map(|name| (name, " "));
+
+    let migrated = migrate_with(&blank, &[]);
+
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    assert!(text(&migrated.stdout).contains("is up to date"));
 }
 
 async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend) {

@@ -83,7 +83,10 @@ async fn inactive_bot_and_waiting_conversations_close_by_themselves(backend: Bac
     );
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let members = app.get_html("/reports/members.csv?period=7").await;
-    assert!(members.contains("Closed automatically,2,2,0"), "{members}");
+    assert!(
+        members.contains("\"Closed automatically\",2,2,0"),
+        "{members}"
+    );
 }
 
 async fn nothing_closes_when_auto_close_is_off(backend: Backend) {

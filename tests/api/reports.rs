@@ -188,6 +188,17 @@ fn cells<const N: usize>(row: &BTreeMap<String, String>, columns: [&str; N]) -> 
     })
 }
 
+/// The rows of a CSV body, without the header, read as a spreadsheet splitting on `delimiter`.
+fn rows_split_on(delimiter: u8, body: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|row| row.expect("a CSV row").iter().map(str::to_owned).collect())
+        .collect()
+}
+
 async fn figures_match_a_history_replayed_across_time_zone_edges(backend: Backend) {
     let app = spawn_app(backend).await;
     diesel::update(hearken::db::schema::team_settings::table)
@@ -534,7 +545,72 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
         .contains("There is no period called"));
 }
 
+async fn csv_quotes_awkward_names_whole_and_neutralises_formulas(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Member names cannot hold control characters; article titles can hold tabs and newlines.
+    // Of each pair, the first has nothing but a `;` or a tab that calls for quotes.
+    let members = ["Ops;EU", "=1+1;\"two\", three"];
+    let titles = [
+        "Returns;refunds\tand exchanges",
+        "=1+1;\"two\"\tthree\nfour, five",
+    ];
+    for (n, (name, title)) in members.into_iter().zip(titles).enumerate() {
+        let member = app.add_member(
+            name,
+            &format!("member{n}@example.com"),
+            Role::Agent,
+            crate::helpers::PASSWORD,
+        );
+        let closer = Actor::Member(Member {
+            id: member.id,
+            name: member.name,
+            role: Role::Agent,
+        });
+        let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+        cite(&app, id, &[article(&app, title)]);
+        let close = Action::Close {
+            outcome: Outcome::Unresolved,
+            reason: None,
+        };
+        Conversation::act(&mut app.db(), id, 1, &closer, close, hearken::models::now()).unwrap();
+    }
+    app.member_signed_in(&app.visitor, "maya", Role::Admin)
+        .await;
+
+    for (table, names) in [("members", members), ("articles", titles)] {
+        let body = app
+            .get_html(&format!("/reports/{table}.csv?period=7"))
+            .await;
+
+        let rows = rows_split_on(b',', &body);
+        assert_eq!(rows.len(), 2, "{body}");
+        for name in names {
+            let shown = name
+                .strip_prefix('=')
+                .map_or(name.to_owned(), |_| format!("'{name}"));
+            // The whole cell sits in one pair of quotes, its own quotes doubled.
+            let quoted = format!("\"{}\",", shown.replace('"', "\"\""));
+            assert!(body.contains(&quoted), "{quoted} in {body}");
+            let row = rows.iter().find(|row| row[0] == shown);
+            assert_eq!(
+                row.map(|row| row[1].as_str()),
+                Some("1"),
+                "{shown} in {body}"
+            );
+            // A spreadsheet that splits on `;` or tabs still keeps the name in one piece.
+            for delimiter in [b';', b'\t'] {
+                let split = rows_split_on(delimiter, &body);
+                assert!(
+                    split.iter().any(|row| row[0].starts_with(&shown)),
+                    "{split:?}"
+                );
+            }
+        }
+    }
+}
+
 on_both_backends!(
+    csv_quotes_awkward_names_whole_and_neutralises_formulas,
     figures_match_a_history_replayed_across_time_zone_edges,
     an_empty_period_reads_as_empty,
     escalations_from_the_chat_are_counted_today,

@@ -69,6 +69,25 @@ enum Attempt {
     Paused { minutes: i64 },
 }
 
+/// What the database says before the password is checked.
+enum Lookup {
+    Paused { minutes: i64 },
+    Found(Option<User>),
+}
+
+async fn lookup(pool: &Pool, email: Email) -> Result<Lookup, AppError> {
+    db::run(pool, move |conn| {
+        if let Some(until) = SignInFailure::paused_until(conn, email.as_str())? {
+            let minutes = ((until - crate::models::now()).num_seconds() + 59) / 60;
+            return Ok(Lookup::Paused {
+                minutes: minutes.max(1),
+            });
+        }
+        Ok(Lookup::Found(User::find_by_email(conn, &email)?))
+    })
+    .await
+}
+
 pub async fn submit(
     req: HttpRequest,
     CsrfForm(form): CsrfForm<SignInForm>,
@@ -98,33 +117,32 @@ pub async fn submit(
         );
     }
     let password = form.password.clone();
-    let attempt = db::run(&pool, move |conn| {
-        if let Some(until) = SignInFailure::paused_until(conn, email.as_str())? {
-            let minutes = ((until - crate::models::now()).num_seconds() + 59) / 60;
-            return Ok(Attempt::Paused {
-                minutes: minutes.max(1),
-            });
+    let attempt = match lookup(&pool, email.clone()).await? {
+        Lookup::Paused { minutes } => Attempt::Paused { minutes },
+        Lookup::Found(user) => {
+            // Argon2 is slow on purpose: it runs on a blocking thread, holding no connection.
+            let accepted = web::block(move || match user {
+                Some(user) => (verify_password(&user.password_hash, &password) && user.active)
+                    .then_some(user.id),
+                None => {
+                    verify_against_dummy(&password);
+                    None
+                }
+            })
+            .await?;
+            db::run(&pool, move |conn| match accepted {
+                Some(user_id) => {
+                    SignInFailure::clear(conn, email.as_str())?;
+                    Ok(Attempt::Accepted(user_id))
+                }
+                None => {
+                    SignInFailure::record(conn, email.as_str())?;
+                    Ok(Attempt::Refused)
+                }
+            })
+            .await?
         }
-        let user = User::find_by_email(conn, &email)?;
-        let accepted = match &user {
-            Some(user) => verify_password(&user.password_hash, &password) && user.active,
-            None => {
-                verify_against_dummy(&password);
-                false
-            }
-        };
-        match user {
-            Some(user) if accepted => {
-                SignInFailure::clear(conn, email.as_str())?;
-                Ok(Attempt::Accepted(user.id))
-            }
-            _ => {
-                SignInFailure::record(conn, email.as_str())?;
-                Ok(Attempt::Refused)
-            }
-        }
-    })
-    .await?;
+    };
     match attempt {
         Attempt::Accepted(user_id) => {
             super::begin_session(&pool, &WebSession::from_request(&req), user_id).await?;

@@ -1,5 +1,7 @@
 //! `GET /reports/{table}.csv`: every table of the report as CSV, for spreadsheets.
 
+use std::borrow::Cow;
+
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
@@ -8,25 +10,45 @@ use crate::db::Pool;
 use crate::domain::report::{percent, Split};
 use crate::error::AppError;
 
-/// Makes a cell safe for spreadsheets: text that starts like a formula is prefixed with `'`,
-/// and cells with separators or quotes are quoted.
-pub fn cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+/// Text that starts like a formula is prefixed with `'`, so a spreadsheet shows it instead of
+/// running it.
+pub fn neutralise(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
     } else {
-        value.to_owned()
-    };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
+        Cow::Borrowed(value)
     }
 }
 
-fn line(cells: &[String]) -> String {
-    let mut row = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
-    row.push_str("\r\n");
-    row
+/// One CSV file being written. Every cell that is not a number is quoted: besides `,`, quotes
+/// and line breaks, that covers `;` and tabs, which spreadsheets in some locales split on.
+struct Sheet(csv::Writer<Vec<u8>>);
+
+impl Sheet {
+    fn new() -> Self {
+        Sheet(
+            csv::WriterBuilder::new()
+                .quote_style(csv::QuoteStyle::NonNumeric)
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new()),
+        )
+    }
+
+    fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), AppError> {
+        self.0
+            .write_record(
+                cells
+                    .iter()
+                    .map(|cell| neutralise(cell.as_ref()).into_owned()),
+            )
+            .map_err(|e| anyhow::anyhow!("could not write a CSV row: {e}").into())
+    }
+
+    fn finish(self) -> Result<Vec<u8>, AppError> {
+        self.0
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("could not finish the CSV file: {e}").into())
+    }
 }
 
 fn split_cells(split: &Split) -> [String; 4] {
@@ -48,74 +70,70 @@ pub async fn export(
         Ok(data) => data,
         Err(errors) => return Err(AppError::BadRequest(errors.join(" "))),
     };
-    let mut csv = String::new();
+    let mut sheet = Sheet::new();
     match table.as_str() {
         "outcomes" => {
-            csv += &line(&[
-                "from".into(),
-                "to".into(),
-                "closed".into(),
-                "resolved".into(),
-                "unresolved".into(),
-                "resolved share".into(),
-            ]);
+            sheet.row(&[
+                "from",
+                "to",
+                "closed",
+                "resolved",
+                "unresolved",
+                "resolved share",
+            ])?;
             for (bucket, split) in data.buckets() {
                 let mut cells = vec![bucket.from.to_string(), bucket.to.to_string()];
                 cells.extend(split_cells(&split));
-                csv += &line(&cells);
+                sheet.row(&cells)?;
             }
         }
         "handled-by" => {
             let (bot, agent) = data.counts.split_in(data.period);
-            csv += &line(&[
-                "handled by".into(),
-                "closed".into(),
-                "resolved".into(),
-                "unresolved".into(),
-                "resolved share".into(),
-            ]);
+            sheet.row(&[
+                "handled by",
+                "closed",
+                "resolved",
+                "unresolved",
+                "resolved share",
+            ])?;
             for (name, split) in [("Bot alone", bot), ("With an agent", agent)] {
                 let mut cells = vec![name.to_owned()];
                 cells.extend(split_cells(&split));
-                csv += &line(&cells);
+                sheet.row(&cells)?;
             }
         }
         "members" => {
-            csv += &line(&[
-                "member".into(),
-                "closed".into(),
-                "resolved".into(),
-                "unresolved".into(),
-                "resolved share".into(),
-                "outcomes changed".into(),
-            ]);
+            sheet.row(&[
+                "member",
+                "closed",
+                "resolved",
+                "unresolved",
+                "resolved share",
+                "outcomes changed",
+            ])?;
             for member in &data.members {
                 let mut cells = vec![member.name.clone()];
                 cells.extend(split_cells(&member.split));
                 cells.push(member.changed.to_string());
-                csv += &line(&cells);
+                sheet.row(&cells)?;
             }
         }
         "articles" => {
-            csv += &line(&[
-                "article".into(),
-                "linked conversations".into(),
-                "unresolved".into(),
-                "unresolved share".into(),
-                "enough to judge".into(),
-            ]);
+            sheet.row(&[
+                "article",
+                "linked conversations",
+                "unresolved",
+                "unresolved share",
+                "enough to judge",
+            ])?;
             for article in &data.articles {
-                csv += &line(&[
+                sheet.row(&[
                     article.title.clone(),
                     article.split.closed().to_string(),
                     article.split.unresolved.to_string(),
                     percent(article.split.unresolved_share()),
-                    if article.too_few() {
-                        "no".into()
-                    } else {
-                        "yes".into()
-                    },
-                ]);
+                    if article.too_few() { "no" } else { "yes" }.to_owned(),
+                ])?;
             }
         }
         _ => return Err(AppError::NotFound),
@@ -130,19 +148,32 @@ pub async fn export(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .body(csv))
+        .body(sheet.finish()?))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{neutralise, Sheet};
+
+    fn written(cells: &[&str]) -> String {
+        let mut sheet = Sheet::new();
+        sheet.row(cells).unwrap();
+        String::from_utf8(sheet.finish().unwrap()).unwrap()
+    }
 
     #[test]
     fn formulas_are_neutralised() {
-        assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(cell("@cmd"), "'@cmd");
-        assert_eq!(cell("-2+3"), "'-2+3");
-        assert_eq!(cell("Refunds, returns"), "\"Refunds, returns\"");
-        assert_eq!(cell("plain"), "plain");
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("@cmd"), "'@cmd");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("plain"), "plain");
+    }
+
+    #[test]
+    fn text_is_quoted_and_numbers_are_not() {
+        assert_eq!(
+            written(&["Refunds, returns", "a;b", "a\tb", "say \"hi\"", "12", "50%"]),
+            "\"Refunds, returns\",\"a;b\",\"a\tb\",\"say \"\"hi\"\"\",12,\"50%\"\r\n"
+        );
     }
 }
