@@ -25,7 +25,20 @@ pub struct Chrome {
     pub csrf: String,
     pub flash: Option<String>,
     /// Which navigation entry is highlighted.
-    pub active: &'static str,
+    pub active: Area,
+}
+
+/// The areas of the navigation bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Live,
+    Conversations,
+    Reports,
+    KnowledgeBase,
+    Team,
+    Settings,
+    /// Pages outside the navigation (sign-in, setup).
+    Outside,
 }
 
 impl Chrome {
@@ -33,7 +46,7 @@ impl Chrome {
         req: &HttpRequest,
         title: impl Into<String>,
         user: Option<&CurrentUser>,
-        active: &'static str,
+        active: Area,
     ) -> Chrome {
         let session = WebSession::from_request(req);
         Chrome {
@@ -45,12 +58,9 @@ impl Chrome {
         }
     }
 
-    /// Whether the signed-in member may see a navigation entry for `role`.
-    pub fn may(&self, role: &str) -> bool {
-        match (&self.user, role.parse::<crate::domain::Role>()) {
-            (Some(user), Ok(required)) => user.may(required),
-            _ => false,
-        }
+    /// Whether the signed-in member may use what `role` may (navigation entries, links).
+    pub fn may(&self, role: crate::domain::Role) -> bool {
+        self.user.as_ref().is_some_and(|user| user.may(role))
     }
 }
 

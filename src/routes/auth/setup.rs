@@ -11,7 +11,7 @@ use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
 use crate::models::user::{NewUser, User};
-use crate::routes::{render_with_status, see_other, Chrome};
+use crate::routes::{render_with_status, see_other, Area, Chrome};
 use crate::session::WebSession;
 
 /// Marker row: inserting it twice fails, so only one first admin can ever be created this way.
@@ -33,7 +33,7 @@ pub async fn form(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpRespons
     render_with_status(
         StatusCode::OK,
         &SetupPage {
-            chrome: Chrome::new(&req, "Create the first admin", None, ""),
+            chrome: Chrome::new(&req, "Create the first admin", None, Area::Outside),
             name: String::new(),
             email: String::new(),
             errors: Vec::new(),
@@ -78,7 +78,7 @@ pub async fn submit(
         return render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetupPage {
-                chrome: Chrome::new(&req, "Create the first admin", None, ""),
+                chrome: Chrome::new(&req, "Create the first admin", None, Area::Outside),
                 name: form.name,
                 email: form.email,
                 errors,

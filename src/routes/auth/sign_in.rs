@@ -11,7 +11,7 @@ use crate::domain::{verify_against_dummy, verify_password, Email};
 use crate::error::AppError;
 use crate::models::sign_in_failure::SignInFailure;
 use crate::models::user::User;
-use crate::routes::{render_with_status, see_other, Chrome};
+use crate::routes::{render_with_status, see_other, Area, Chrome};
 use crate::session::{safe_next, CurrentUser, WebSession};
 
 #[derive(Template)]
@@ -43,7 +43,7 @@ pub async fn form(
         return Ok(see_other(&next));
     }
     let page = SignInPage {
-        chrome: Chrome::new(&req, "Sign in", None, ""),
+        chrome: Chrome::new(&req, "Sign in", None, Area::Outside),
         email: String::new(),
         next,
         error: None,
@@ -98,7 +98,7 @@ pub async fn submit(
         render_with_status(
             status,
             &SignInPage {
-                chrome: Chrome::new(&req, "Sign in", None, ""),
+                chrome: Chrome::new(&req, "Sign in", None, Area::Outside),
                 email: form.email.clone(),
                 next: next.clone(),
                 error: Some(message),

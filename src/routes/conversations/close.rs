@@ -12,7 +12,7 @@ use crate::db::Pool;
 use crate::domain::lifecycle::{parse_reason, Action};
 use crate::domain::Outcome;
 use crate::error::AppError;
-use crate::routes::{render_with_status, Chrome};
+use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 #[derive(Template)]
@@ -56,7 +56,7 @@ async fn render_page(
     render_with_status(
         status,
         &ClosePage {
-            chrome: Chrome::new(req, title, Some(user), "conversations"),
+            chrome: Chrome::new(req, title, Some(user), Area::Conversations),
             data,
             close_form,
         },

@@ -16,7 +16,7 @@ use crate::models::customer::Customer;
 use crate::models::message::Message;
 use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
-use crate::routes::{render_with_status, Chrome};
+use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 const PAGE_SIZE: i64 = 25;
@@ -309,7 +309,7 @@ pub async fn list(
     })
     .await?;
     let parsed = query.parse(zone);
-    let chrome = Chrome::new(&req, "Conversations", Some(&user), "conversations");
+    let chrome = Chrome::new(&req, "Conversations", Some(&user), Area::Conversations);
     let (filter, cursor) = match parsed {
         Ok(parsed) => parsed,
         Err(errors) => {

@@ -19,7 +19,7 @@ use crate::models::customer::Customer;
 use crate::models::message::{HistoryEntry, Message};
 use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
-use crate::routes::{render_with_status, see_other, Chrome};
+use crate::routes::{render_with_status, see_other, Area, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 pub const STALE_NOTICE: &str = "Nothing changed: the conversation had already changed before \
@@ -191,7 +191,7 @@ pub async fn render_view(
     render_with_status(
         status,
         &ConversationPage {
-            chrome: Chrome::new(req, title, Some(user), "conversations"),
+            chrome: Chrome::new(req, title, Some(user), Area::Conversations),
             data,
             allowed,
             notice: extras.notice,

@@ -11,7 +11,7 @@ use crate::domain::article::parse_article;
 use crate::error::AppError;
 use crate::models::article::{Article, ArticleUpdate, NewArticle};
 use crate::models::is_unique_violation;
-use crate::routes::{render, render_with_status, see_other, Checkbox, Chrome};
+use crate::routes::{render, render_with_status, see_other, Area, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 #[derive(Template)]
@@ -29,7 +29,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let articles = db::run(&pool, |conn| Ok(Article::list(conn)?)).await?;
     render(&ListPage {
-        chrome: Chrome::new(&req, "Knowledge base", Some(&user), "kb"),
+        chrome: Chrome::new(&req, "Knowledge base", Some(&user), Area::KnowledgeBase),
         articles,
     })
 }
@@ -73,7 +73,7 @@ fn render_editor(
     render_with_status(
         status,
         &EditPage {
-            chrome: Chrome::new(req, title, Some(user), "kb"),
+            chrome: Chrome::new(req, title, Some(user), Area::KnowledgeBase),
             editing,
             form,
             errors,

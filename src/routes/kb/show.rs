@@ -7,7 +7,7 @@ use crate::db::Pool;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::article::Article;
-use crate::routes::{render, Chrome};
+use crate::routes::{render, Area, Chrome};
 use crate::session::CurrentUser;
 
 #[derive(Template)]
@@ -29,7 +29,12 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     render(&ArticlePage {
-        chrome: Chrome::new(&req, article.title.clone(), Some(&user), "kb"),
+        chrome: Chrome::new(
+            &req,
+            article.title.clone(),
+            Some(&user),
+            Area::KnowledgeBase,
+        ),
         article,
     })
 }

@@ -7,7 +7,7 @@ use super::board::{load, Board};
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::models::conversation::{Conversation, Overview};
-use crate::routes::{render, Chrome};
+use crate::routes::{render, Area, Chrome};
 use crate::session::CurrentUser;
 
 #[derive(Template)]
@@ -28,7 +28,7 @@ pub async fn show(
         Ok(Conversation::overview(conn, user_id)?)
     })
     .await?;
-    let chrome = Chrome::new(&req, "Live support", Some(&user), "live");
+    let chrome = Chrome::new(&req, "Live support", Some(&user), Area::Live);
     let board = load(&pool, &user, chrome.csrf.clone()).await?;
     render(&LivePage {
         chrome,

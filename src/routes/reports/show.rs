@@ -9,7 +9,7 @@ use super::{load, ReportData, ReportQuery, MIN_SAMPLE};
 use crate::db::Pool;
 use crate::domain::report::{percent, trend_of_count, trend_of_share, Period, Split};
 use crate::error::AppError;
-use crate::routes::{render_with_status, Chrome};
+use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 /// One tile: the figure, how it moved, what it counts, and where its conversations are.
@@ -111,7 +111,7 @@ pub async fn show(
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let chrome = Chrome::new(&req, "Reports", Some(&user), "reports");
+    let chrome = Chrome::new(&req, "Reports", Some(&user), Area::Reports);
     match load(&pool, &query).await? {
         Err(errors) => render_with_status(
             StatusCode::BAD_REQUEST,

@@ -10,7 +10,7 @@ use crate::db::{self, Pool};
 use crate::domain::Outcome;
 use crate::error::AppError;
 use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
-use crate::routes::{render_with_status, see_other, Checkbox, Chrome};
+use crate::routes::{render_with_status, see_other, Area, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 /// The form as typed, so a refused submission comes back as it was.
@@ -122,7 +122,7 @@ fn render_page(
     render_with_status(
         status,
         &SettingsPage {
-            chrome: Chrome::new(req, "Settings", Some(user), "settings"),
+            chrome: Chrome::new(req, "Settings", Some(user), Area::Settings),
             form,
             errors,
             zones,

@@ -9,7 +9,7 @@ use crate::domain::team::may_manage;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::user::User;
-use crate::routes::{render_with_status, Chrome};
+use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 /// The add form's input, kept when it is refused.
@@ -59,7 +59,7 @@ pub async fn render_team(
     render_with_status(
         status,
         &TeamPage {
-            chrome: Chrome::new(req, "Team", Some(user), "team"),
+            chrome: Chrome::new(req, "Team", Some(user), Area::Team),
             members,
             viewer: user.clone(),
             add,
