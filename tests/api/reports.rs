@@ -416,7 +416,7 @@ async fn figures_match_a_history_replayed_across_time_zone_edges(backend: Backen
     assert!(page.contains("<svg class=\"chart\""), "the chart is drawn");
 
     // Click-through: the unresolved figure of Oct 10 lists exactly B.
-    let href = "/conversations?state=closed&#38;closed_from=2026-10-10&#38;closed_to=2026-10-10&#38;outcome=unresolved";
+    let href = "/conversations?state=closed&#38;outcome=unresolved&#38;closed_from=2026-10-10&#38;closed_to=2026-10-10";
     assert!(page.contains(href));
     let list = app.get_html(&href.replace("&#38;", "&")).await;
     let listed: Vec<&str> = list

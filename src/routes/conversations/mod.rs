@@ -3,6 +3,7 @@
 pub mod act;
 pub mod close;
 pub mod list;
+pub mod list_query;
 pub mod page;
 pub mod reply;
 pub mod show;

@@ -9,48 +9,59 @@ pub mod show;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::local_day;
-use crate::error::{url_encode, AppError};
+use crate::error::AppError;
 use crate::models::article::Article;
 use crate::models::report_count::ReportCount;
 use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
+use crate::routes::conversations::list_query::ListQuery;
 
 /// Articles linked to fewer conversations than this are marked as too few to judge.
 pub const MIN_SAMPLE: i64 = 5;
 
-/// The period as chosen in the URL, kept verbatim to refill the form.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The period choices the page offers: (value in the URL, label).
+pub const PERIOD_CHOICES: [(&str, &str); 5] = [
+    ("7", "Last 7 days"),
+    ("14", "Last 14 days"),
+    ("30", "Last 30 days"),
+    ("90", "Last 90 days"),
+    ("custom", "Custom"),
+];
+
+/// The period as chosen in the URL, kept verbatim to refill the form and written back the same
+/// way for the CSV links.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ReportQuery {
-    #[serde(default)]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub period: String,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub from: String,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub to: String,
-    #[serde(default)]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub by: String,
 }
 
 impl ReportQuery {
-    /// The same report with another granularity or as CSV, for links.
+    /// The same report's query string, for the CSV links.
     pub fn query_string(&self) -> String {
-        [
-            ("period", &self.period),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("by", &self.by),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+
+    /// Whether the period choice `value` is the one shown (30 days when none was chosen).
+    pub fn period_is(&self, value: &str) -> bool {
+        self.period == value || (self.period.is_empty() && value == "30")
+    }
+
+    pub fn by_is(&self, by: Granularity) -> bool {
+        self.by == by.as_str()
     }
 
     fn parse(&self, today: NaiveDate) -> Result<(Period, Granularity), Vec<String>> {
@@ -113,13 +124,9 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
-    /// The Conversations list's `closed_by` value for this row.
-    pub fn closed_by_param(&self) -> String {
-        if self.id == 0 {
-            "system".to_owned()
-        } else {
-            self.id.to_string()
-        }
+    /// Who closed, as the Conversations list filters it (`None`: closed automatically).
+    pub fn closer(&self) -> Option<i64> {
+        (self.id != 0).then_some(self.id)
     }
 }
 
@@ -158,13 +165,9 @@ impl ReportData {
             .collect()
     }
 
-    /// The Conversations list behind a figure of this period.
-    pub fn list_href(&self, bucket: Option<Period>, extra: &str) -> String {
-        let p = bucket.unwrap_or(self.period);
-        format!(
-            "/conversations?state=closed&closed_from={}&closed_to={}{extra}",
-            p.from, p.to
-        )
+    /// The Conversations list behind a closed-conversations figure of this period.
+    pub fn closed_list(&self) -> ListQuery {
+        ListQuery::closed_in(self.period)
     }
 }
 

@@ -5,10 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{load, ReportData, ReportQuery, MIN_SAMPLE};
+use super::{load, ArticleRow, MemberRow, ReportData, ReportQuery, MIN_SAMPLE, PERIOD_CHOICES};
 use crate::db::Pool;
-use crate::domain::report::{percent, trend_of_count, trend_of_share, Period, Split};
+use crate::domain::report::{percent, trend_of_count, trend_of_share, Granularity, Period, Split};
+use crate::domain::Outcome;
 use crate::error::AppError;
+use crate::routes::conversations::list_query::ListQuery;
 use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
@@ -46,12 +48,41 @@ impl ReportView {
         percent(share)
     }
 
-    fn href(&self, bucket: &Period, extra: &str) -> String {
-        self.data.list_href(Some(*bucket), extra)
+    /// The conversations closed in `bucket` (with `outcome`).
+    fn bucket_link(&self, bucket: &Period, outcome: Option<Outcome>) -> String {
+        ListQuery::closed_in(*bucket).with_outcome(outcome).href()
     }
 
-    fn period_href(&self, extra: &str) -> String {
-        self.data.list_href(None, extra)
+    /// Those the bot handled alone, or with an agent (with `outcome`).
+    fn handled_link(&self, bot_alone: bool, outcome: Option<Outcome>) -> String {
+        self.data
+            .closed_list()
+            .with_bot_alone(bot_alone)
+            .with_outcome(outcome)
+            .href()
+    }
+
+    /// Those `member` closed last (with `outcome`).
+    fn member_link(&self, member: &MemberRow, outcome: Option<Outcome>) -> String {
+        self.data
+            .closed_list()
+            .with_closed_by(member.closer())
+            .with_outcome(outcome)
+            .href()
+    }
+
+    /// Those whose outcome `member` changed in the period.
+    fn changed_link(&self, member: &MemberRow) -> String {
+        ListQuery::changed_in(self.data.period, member.closer()).href()
+    }
+
+    /// Those citing `article` (with `outcome`).
+    fn article_link(&self, article: &ArticleRow, outcome: Option<Outcome>) -> String {
+        self.data
+            .closed_list()
+            .with_article(article.id)
+            .with_outcome(outcome)
+            .href()
     }
 }
 
@@ -66,7 +97,7 @@ fn tiles(data: &ReportData) -> Vec<Tile> {
             value: now.closed().to_string(),
             trend: trend_of_count(now.closed(), was.closed()),
             definition: "Conversations whose latest close falls in the period, by the team's time zone.",
-            href: data.list_href(None, ""),
+            href: data.closed_list().href(),
             id: "tile-closed",
         },
         Tile {
@@ -74,7 +105,7 @@ fn tiles(data: &ReportData) -> Vec<Tile> {
             value: percent(now.share()),
             trend: trend_of_share(now.share(), was.share()),
             definition: "Resolved among those closed conversations, by their current outcome.",
-            href: data.list_href(None, "&outcome=resolved"),
+            href: data.closed_list().with_outcome(Some(Outcome::Resolved)).href(),
             id: "tile-resolved",
         },
         Tile {
@@ -82,7 +113,11 @@ fn tiles(data: &ReportData) -> Vec<Tile> {
             value: percent(now_bot.share()),
             trend: trend_of_share(now_bot.share(), was_bot.share()),
             definition: "Resolved share of closed conversations no agent took part in.",
-            href: data.list_href(None, "&involved=bot&outcome=resolved"),
+            href: data
+                .closed_list()
+                .with_bot_alone(true)
+                .with_outcome(Some(Outcome::Resolved))
+                .href(),
             id: "tile-bot",
         },
         Tile {
@@ -90,7 +125,7 @@ fn tiles(data: &ReportData) -> Vec<Tile> {
             value: data.escalations.0.to_string(),
             trend: trend_of_count(data.escalations.0, data.escalations.1),
             definition: "Times a conversation went from the bot to the waiting queue (asked for a person, or the bot could not answer), by when it happened.",
-            href: format!("/conversations?escalated_from={}&escalated_to={}", data.period.from, data.period.to),
+            href: ListQuery::escalated_in(data.period).href(),
             id: "tile-escalations",
         },
         Tile {
@@ -98,7 +133,7 @@ fn tiles(data: &ReportData) -> Vec<Tile> {
             value: data.changed.0.to_string(),
             trend: trend_of_count(data.changed.0, data.changed.1),
             definition: "Changes of outcome after the first close, by when the change was made.",
-            href: format!("/conversations?changed_from={}&changed_to={}", data.period.from, data.period.to),
+            href: ListQuery::changed_in(data.period, None).href(),
             id: "tile-changed",
         },
     ]

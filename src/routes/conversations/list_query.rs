@@ -1,0 +1,392 @@
+//! The Conversations list's query string as one typed contract: the list parses it, refills
+//! its form and writes its tab and page links with it, and Reports builds its click-through
+//! links with the same struct (`serde` both ways, `serde_urlencoded` for the text), so a link
+//! can never name a filter the list does not read.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::report::Period;
+use crate::domain::Outcome;
+use crate::models::conversation::{ConversationFilter, Cursor, StateFilter};
+
+/// `involved` in the URL: handled by the bot alone, or with an agent.
+const BOT_ALONE: &str = "bot";
+const WITH_AGENT: &str = "agent";
+/// `closed_by` in the URL for conversations closed automatically.
+const CLOSED_AUTOMATICALLY: &str = "system";
+
+/// The filters as typed in the URL, kept verbatim so a refused value comes back as typed. Empty
+/// means "not filtered" and is left out of links.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ListQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub outcome: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub agent: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    /// Set by the links in Reports: closed in these report days, by whom, bot alone or not,
+    /// citing which article; escalated or changed within days.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub closed_from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub closed_to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub involved: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub closed_by: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub article: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub escalated_from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub escalated_to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub changed_from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub changed_to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub changed_by: String,
+    /// The position: the last row of the previous page.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+/// Writing the link: typed values in, the list's own spelling out.
+impl ListQuery {
+    /// Closed conversations counted in `period`'s report days.
+    pub fn closed_in(period: Period) -> ListQuery {
+        ListQuery {
+            state: StateFilter::Closed.as_str().to_owned(),
+            closed_from: period.from.to_string(),
+            closed_to: period.to.to_string(),
+            ..ListQuery::default()
+        }
+    }
+
+    /// Conversations escalated to the team within `period`.
+    pub fn escalated_in(period: Period) -> ListQuery {
+        ListQuery {
+            escalated_from: period.from.to_string(),
+            escalated_to: period.to.to_string(),
+            ..ListQuery::default()
+        }
+    }
+
+    /// Conversations whose outcome `member` changed within `period`.
+    pub fn changed_in(period: Period, member: Option<i64>) -> ListQuery {
+        ListQuery {
+            changed_from: period.from.to_string(),
+            changed_to: period.to.to_string(),
+            changed_by: member.map(|id| id.to_string()).unwrap_or_default(),
+            ..ListQuery::default()
+        }
+    }
+
+    pub fn with_outcome(self, outcome: Option<Outcome>) -> ListQuery {
+        ListQuery {
+            outcome: outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            ..self
+        }
+    }
+
+    /// Only those the bot handled alone (`true`) or those an agent took part in (`false`).
+    pub fn with_bot_alone(self, bot_alone: bool) -> ListQuery {
+        let involved = if bot_alone { BOT_ALONE } else { WITH_AGENT };
+        ListQuery {
+            involved: involved.to_owned(),
+            ..self
+        }
+    }
+
+    /// Closed by this member, or automatically (`None`).
+    pub fn with_closed_by(self, member: Option<i64>) -> ListQuery {
+        ListQuery {
+            closed_by: member.map_or_else(|| CLOSED_AUTOMATICALLY.to_owned(), |id| id.to_string()),
+            ..self
+        }
+    }
+
+    /// Citing this article.
+    pub fn with_article(self, article: i64) -> ListQuery {
+        ListQuery {
+            article: article.to_string(),
+            ..self
+        }
+    }
+
+    /// The same list under another state tab, from its first page.
+    pub fn with_state(&self, state: Option<StateFilter>) -> ListQuery {
+        ListQuery {
+            state: state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The same list from the position after `cursor` (the first page with `None`).
+    pub fn with_position(&self, cursor: Option<Cursor>) -> ListQuery {
+        ListQuery {
+            after: cursor.map(cursor_text).unwrap_or_default(),
+            ..self.clone()
+        }
+    }
+
+    /// The list's address with these filters.
+    pub fn href(&self) -> String {
+        match serde_urlencoded::to_string(self) {
+            Ok(query) if !query.is_empty() => format!("/conversations?{query}"),
+            // Strings always encode; an empty query is the whole list.
+            _ => "/conversations".to_owned(),
+        }
+    }
+}
+
+/// What the page says about the filters, read from the same values the list filters by.
+impl ListQuery {
+    /// Whether the list was narrowed from a report.
+    pub fn from_report(&self) -> bool {
+        !(self.closed_from.is_empty()
+            && self.closed_to.is_empty()
+            && self.involved.is_empty()
+            && self.closed_by.is_empty()
+            && self.article.is_empty()
+            && self.escalated_from.is_empty()
+            && self.changed_from.is_empty())
+    }
+
+    pub fn outcome_is(&self, outcome: Outcome) -> bool {
+        self.outcome == outcome.as_str()
+    }
+
+    /// `Some(true)` for the bot alone, `Some(false)` with an agent.
+    pub fn bot_alone(&self) -> Option<bool> {
+        match self.involved.as_str() {
+            BOT_ALONE => Some(true),
+            WITH_AGENT => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn closed_automatically(&self) -> bool {
+        self.closed_by == CLOSED_AUTOMATICALLY
+    }
+
+    pub fn agent_is(&self, member: &i64) -> bool {
+        self.agent == member.to_string()
+    }
+
+    /// The validated filter and position, or every reason the URL was refused.
+    pub fn parse(&self, zone: Tz) -> Result<(ConversationFilter, Option<Cursor>), Vec<String>> {
+        let mut errors = Vec::new();
+        let mut filter = ConversationFilter::default();
+        match self.state.as_str() {
+            "" | "all" => {}
+            value => match StateFilter::ALL.iter().find(|s| s.as_str() == value) {
+                Some(state) => filter.state = Some(*state),
+                None => errors.push(format!("There is no state called \"{value}\".")),
+            },
+        }
+        if !self.outcome.is_empty() {
+            match self.outcome.parse::<Outcome>() {
+                Ok(outcome) => filter.outcome = Some(outcome),
+                Err(_) => errors.push(format!("There is no outcome called \"{}\".", self.outcome)),
+            }
+        }
+        if !self.agent.is_empty() {
+            match self.agent.parse::<i64>() {
+                Ok(id) => filter.agent_id = Some(id),
+                Err(_) => errors.push("Choose a team member from the list.".to_owned()),
+            }
+        }
+        let day = |raw: &str, errors: &mut Vec<String>| -> Option<NaiveDate> {
+            if raw.is_empty() {
+                return None;
+            }
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| errors.push(format!("\"{raw}\" is not a date like 2026-11-25.")))
+                .ok()
+        };
+        let from = day(&self.from, &mut errors);
+        let to = day(&self.to, &mut errors);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                errors.push("The period ends before it starts.".to_owned());
+            }
+        }
+        filter.from = from.map(|d| local_midnight_utc(d, zone));
+        filter.until = to
+            .and_then(|d| d.succ_opt())
+            .map(|d| local_midnight_utc(d, zone));
+        let text = self.q.trim();
+        if text.chars().count() > 200 {
+            errors.push("Search for at most 200 characters.".to_owned());
+        } else if !text.is_empty() {
+            filter.text = Some(text.to_lowercase());
+        }
+        filter.closed_from = day(&self.closed_from, &mut errors);
+        filter.closed_to = day(&self.closed_to, &mut errors);
+        match self.involved.as_str() {
+            "" => {}
+            BOT_ALONE => filter.agent_involved = Some(false),
+            WITH_AGENT => filter.agent_involved = Some(true),
+            other => errors.push(format!("\"{other}\" is neither bot nor agent.")),
+        }
+        match self.closed_by.as_str() {
+            "" => {}
+            CLOSED_AUTOMATICALLY => filter.closed_by = Some(None),
+            other => match other.parse::<i64>() {
+                Ok(id) => filter.closed_by = Some(Some(id)),
+                Err(_) => {
+                    errors.push("Choose who closed the conversations from the list.".to_owned())
+                }
+            },
+        }
+        if !self.article.is_empty() {
+            match self.article.parse::<i64>() {
+                Ok(id) => filter.article_id = Some(id),
+                Err(_) => errors.push("That article link is not valid.".to_owned()),
+            }
+        }
+        // Local days to UTC instants: [start of the first day, start of the day after the last).
+        let between = |from: &str, to: &str, errors: &mut Vec<String>| {
+            if from.is_empty() && to.is_empty() {
+                return None;
+            }
+            let first = day(from, errors)?;
+            let last = day(to, errors)?;
+            Some((
+                local_midnight_utc(first, zone),
+                local_midnight_utc(last.succ_opt()?, zone),
+            ))
+        };
+        filter.escalated_between = between(&self.escalated_from, &self.escalated_to, &mut errors);
+        filter.changed_between = between(&self.changed_from, &self.changed_to, &mut errors);
+        if !self.changed_by.is_empty() {
+            match self.changed_by.parse::<i64>() {
+                Ok(id) => filter.changed_by = Some(id),
+                Err(_) => errors.push("Choose who changed the outcomes from the list.".to_owned()),
+            }
+        }
+        let cursor = if self.after.is_empty() {
+            None
+        } else {
+            match parse_cursor(&self.after) {
+                Some(cursor) => Some(cursor),
+                None => {
+                    errors.push(
+                        "That page position is not valid; start from the first page.".to_owned(),
+                    );
+                    None
+                }
+            }
+        };
+        if errors.is_empty() {
+            Ok((filter, cursor))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The UTC time of midnight at the start of `day` in the team's zone.
+fn local_midnight_utc(day: NaiveDate, zone: Tz) -> NaiveDateTime {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    zone.from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.naive_utc())
+        .unwrap_or(midnight)
+}
+
+pub fn cursor_text(cursor: Cursor) -> String {
+    format!(
+        "{}_{}",
+        cursor.last_activity_at.and_utc().timestamp_micros(),
+        cursor.id
+    )
+}
+
+fn parse_cursor(raw: &str) -> Option<Cursor> {
+    let (micros, id) = raw.split_once('_')?;
+    let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    Some(Cursor {
+        last_activity_at: at,
+        id: id.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn a_link_reads_back_as_the_same_query() {
+        let period = Period {
+            from: day(1),
+            to: day(30),
+        };
+        let links = [
+            ListQuery::closed_in(period)
+                .with_outcome(Some(Outcome::Unresolved))
+                .with_bot_alone(true)
+                .with_closed_by(None)
+                .with_article(7),
+            ListQuery::changed_in(period, Some(3)),
+            ListQuery::escalated_in(period).with_closed_by(Some(12)),
+            ListQuery {
+                q: "50% off & free=yes ça + 東京 #1".to_owned(),
+                agent: "4".to_owned(),
+                ..ListQuery::default()
+            }
+            .with_position(Some(Cursor {
+                last_activity_at: day(2).and_hms_opt(9, 30, 0).unwrap(),
+                id: 99,
+            })),
+        ];
+        for link in links {
+            let href = link.href();
+            let query = href.strip_prefix("/conversations?").expect(&href);
+            let read: ListQuery = serde_urlencoded::from_str(query).unwrap();
+            assert_eq!(read, link, "{href}");
+            assert!(read.parse(Tz::UTC).is_ok(), "{href} is a valid filter");
+        }
+        assert_eq!(ListQuery::default().href(), "/conversations");
+    }
+
+    #[test]
+    fn report_links_filter_what_they_say() {
+        let period = Period {
+            from: day(1),
+            to: day(7),
+        };
+        let link = ListQuery::closed_in(period)
+            .with_outcome(Some(Outcome::Resolved))
+            .with_bot_alone(true)
+            .with_closed_by(None);
+        let (filter, cursor) = link.parse(Tz::UTC).unwrap();
+        assert_eq!(filter.state, Some(StateFilter::Closed));
+        assert_eq!(filter.outcome, Some(Outcome::Resolved));
+        assert_eq!(filter.agent_involved, Some(false));
+        assert_eq!(filter.closed_by, Some(None));
+        assert_eq!(
+            (filter.closed_from, filter.closed_to),
+            (Some(day(1)), Some(day(7)))
+        );
+        assert_eq!(cursor, None);
+        assert!(link.from_report() && link.bot_alone() == Some(true));
+        assert!(link.closed_automatically() && link.outcome_is(Outcome::Resolved));
+    }
+}
