@@ -13,6 +13,7 @@ mod conversation_actions;
 mod conversations;
 mod database;
 mod health;
+mod instances;
 mod jobs;
 mod kb;
 mod live;

@@ -1,0 +1,99 @@
+//! Two Hearken instances on one database, as behind a load balancer: a session from one is valid
+//! on the other, a change made on one is what the other shows, and background jobs running on
+//! both at the same moment act once.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use hearken::db::schema::{closure_log, conversations, team_settings};
+use hearken::domain::{ConversationState, Role};
+use hearken::jobs::auto_close::close_inactive;
+
+use crate::helpers::{
+    location, new_client, spawn_app, start_server, test_config, Backend, Visitor, PASSWORD,
+};
+use crate::on_both_backends;
+
+async fn a_session_and_a_change_made_on_one_instance_hold_on_the_other(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.add_member("Priya", "priya@example.com", Role::Agent, PASSWORD);
+    let id = app.conversation(Some("Noor"), ConversationState::Waiting, None, "Hello?");
+    // Both instances read the session key from the database, as production instances do.
+    let (first_url, first) = start_server(test_config(&app.database_url, None)).await;
+    let (second_url, second) = start_server(test_config(&app.database_url, None)).await;
+    let browser = new_client();
+    let on_first = Visitor {
+        address: first_url,
+        client: browser.clone(),
+    };
+    let on_second = Visitor {
+        address: second_url,
+        client: browser,
+    };
+
+    let signed_in = on_first.sign_in("priya@example.com", PASSWORD).await;
+    assert_eq!(location(&signed_in), "/");
+    // The same browser, now sent to the other instance, is still signed in and can act there.
+    let taken = on_second.act(id, "take-over", &[("version", "1")]).await;
+    assert_eq!(location(&taken), format!("/conversations/{id}"));
+    let seen_on_first = on_first.get_html(&format!("/conversations/{id}")).await;
+    assert!(seen_on_first.contains("Priya joined the conversation"));
+    assert!(seen_on_first.contains("Hand back conversation"));
+    // Signing out on one instance ends the session on both.
+    on_second.sign_out().await;
+    assert_eq!(location(&on_first.get("/").await), "/sign-in");
+    first.stop(true).await;
+    second.stop(true).await;
+}
+
+on_both_backends!(a_session_and_a_change_made_on_one_instance_hold_on_the_other);
+
+async fn instances_closing_inactive_conversations_together_close_each_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ids: Vec<i64> = (0..6)
+        .map(|n| {
+            let state = if n % 2 == 0 {
+                ConversationState::Bot
+            } else {
+                ConversationState::Waiting
+            };
+            app.conversation(None, state, None, "Anyone?")
+        })
+        .collect();
+    diesel::update(conversations::table)
+        .set(conversations::last_activity_at.eq(hearken::models::now() - Duration::hours(30)))
+        .execute(&mut app.db())
+        .unwrap();
+    diesel::update(team_settings::table)
+        .set(team_settings::auto_close_enabled.eq(true))
+        .execute(&mut app.db())
+        .unwrap();
+
+    // Four "instances", each with its own connection, at the same moment.
+    let now = hearken::models::now();
+    let closed: usize = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let mut conn = app.db();
+                scope.spawn(move || close_inactive(&mut conn, now).unwrap())
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).sum()
+    });
+
+    assert_eq!(
+        closed,
+        ids.len(),
+        "each conversation closed by exactly one run"
+    );
+    let logged: i64 = closure_log::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(logged, ids.len() as i64, "one closure-log row each");
+    for id in ids {
+        assert_eq!(app.notes(id).len(), 1, "one note on #{id}");
+    }
+    crate::consistency::assert_every_conversation_agrees_with_its_notes(&mut app.db());
+}
+
+on_both_backends!(instances_closing_inactive_conversations_together_close_each_once);
