@@ -67,6 +67,9 @@ pub enum Command {
     Demo,
     /// Recount the report counters from the conversations (after changing the team's time zone)
     RebuildReports,
+    /// Check that every conversation agrees with its history and the report counters with a
+    /// recount; exits with status 1 and says what is wrong otherwise
+    Check,
     /// Add synthetic conversations in bulk, for measuring Hearken at scale (see the README)
     Seed {
         /// How many conversations to add
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Report counters rebuilt in the time zone {}.", zone.name());
             Ok(())
         }
+        Command::Check => check(&config),
         Command::Seed {
             conversations,
             days,
@@ -250,4 +254,26 @@ fn list_users(config: &Config) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `hearken check`: the consistency the lifecycle's one door promises, verified on the data.
+fn check(config: &Config) -> anyhow::Result<()> {
+    use crate::models::conversation::Conversation;
+    use crate::models::report_count::ReportCount;
+    let pool = prepare_database(config)?;
+    let mut conn = pool.get()?;
+    let mut problems = Conversation::audit(&mut conn)?;
+    problems.extend(ReportCount::differences_from_rebuild(&mut conn)?);
+    let conversations = Conversation::count(&mut conn)?;
+    if problems.is_empty() {
+        println!(
+            "All {conversations} conversations agree with their history, and the report \
+             counters with a recount."
+        );
+        return Ok(());
+    }
+    for problem in &problems {
+        println!("{problem}");
+    }
+    anyhow::bail!("{} problems found", problems.len())
 }

@@ -144,6 +144,59 @@ impl ReportCount {
     }
 }
 
+/// Every counter that is not zero, in a fixed order.
+type CounterRow = (NaiveDate, Metric, String, bool, i64, i64, i64);
+
+impl ReportCount {
+    fn all_counters(conn: &mut AnyConnection) -> QueryResult<Vec<CounterRow>> {
+        report_counts::table
+            .filter(report_counts::count.ne(0))
+            .order((
+                report_counts::day,
+                report_counts::metric,
+                report_counts::outcome,
+                report_counts::agent_involved,
+                report_counts::closed_by_id,
+                report_counts::article_id,
+            ))
+            .load(conn)
+    }
+
+    /// How the live counters differ from a recount (made and rolled back), as sentences.
+    pub fn differences_from_rebuild(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
+        let live = Self::all_counters(conn)?;
+        let zone = crate::models::team_settings::TeamSettings::get(conn)?
+            .time_zone
+            .tz();
+        let mut recounted = Vec::new();
+        let rolled_back = conn.transaction::<(), _, _>(|conn| {
+            Self::rebuild(conn, zone)?;
+            recounted = Self::all_counters(conn)?;
+            Err(diesel::result::Error::RollbackTransaction)
+        });
+        match rolled_back {
+            Err(diesel::result::Error::RollbackTransaction) => {}
+            Err(error) => return Err(error),
+            Ok(()) => {}
+        }
+        use std::collections::HashSet;
+        let (live_set, recounted_set): (HashSet<_>, HashSet<_>) =
+            (live.iter().collect(), recounted.iter().collect());
+        let mut differences: Vec<String> = live
+            .iter()
+            .filter(|row| !recounted_set.contains(row))
+            .map(|row| format!("report counter {row:?} is not what a recount gives"))
+            .collect();
+        differences.extend(
+            recounted
+                .iter()
+                .filter(|row| !live_set.contains(row))
+                .map(|row| format!("a recount gives {row:?}, which the live counters lack")),
+        );
+        Ok(differences)
+    }
+}
+
 /// One row of closed-conversation totals: day, outcome, whether an agent took part, count.
 pub type ClosedRow = (NaiveDate, Outcome, bool, i64);
 

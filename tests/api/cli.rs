@@ -344,6 +344,23 @@ async fn rebuilding_the_reports_gives_the_same_counters(backend: Backend) {
     assert!(rebuilt.status.success(), "{}", text(&rebuilt.stderr));
     assert!(text(&rebuilt.stdout).contains("Europe/Berlin"));
     assert_eq!(snapshot(&app), before);
+    // `hearken check` agrees, and finds a counter someone broke by hand.
+    let checked = app.hearken(&["check"], "");
+    assert!(checked.status.success(), "{}", text(&checked.stdout));
+    assert!(text(&checked.stdout).contains("agree with their history"));
+    diesel::update(report_counts::table.filter(report_counts::metric.eq("closed")))
+        .set(report_counts::count.eq(report_counts::count + 1))
+        .execute(&mut app.db())
+        .unwrap();
+    diesel::update(conversations::table.filter(conversations::id.eq(id)))
+        .set(conversations::version.eq(7))
+        .execute(&mut app.db())
+        .unwrap();
+    let broken = app.hearken(&["check"], "");
+    assert!(!broken.status.success());
+    let said = text(&broken.stdout);
+    assert!(said.contains("is not what a recount gives"), "{said}");
+    assert!(said.contains(&format!("conversation #{id} is")), "{said}");
 }
 
 on_both_backends!(rebuilding_the_reports_gives_the_same_counters);

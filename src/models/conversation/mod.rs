@@ -3,6 +3,7 @@
 //! live beside it, each in its own file.
 
 mod act;
+mod audit;
 mod board;
 mod due;
 mod search;
