@@ -18,6 +18,7 @@ mod jobs;
 mod kb;
 mod live;
 mod reports;
+mod security;
 mod settings;
 mod snapshots;
 mod startup;

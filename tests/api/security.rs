@@ -1,0 +1,265 @@
+//! What a hostile member or visitor can send comes back harmless: markup in every field people
+//! control is escaped on every page, and every form that changes something refuses a missing or
+//! forged CSRF token and changes nothing.
+
+use diesel::prelude::*;
+use hearken::db::schema::conversations;
+use hearken::domain::{ConversationState, Role};
+
+use crate::helpers::{location, spawn_app, Backend, TestApp, PASSWORD};
+use crate::on_both_backends;
+
+/// Markup that would run if it reached a page unescaped.
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMAGE: &str = "<img src=x onerror=alert(2)>";
+
+fn payload(label: &str) -> String {
+    format!("{label} {SCRIPT}{IMAGE}\"'")
+}
+
+fn assert_harmless(what: &str, body: &str) {
+    for raw in [SCRIPT, IMAGE, "<img src=x"] {
+        assert!(!body.contains(raw), "{what} shows {raw} unescaped");
+    }
+}
+
+fn latest_conversation(app: &TestApp) -> i64 {
+    conversations::table
+        .select(conversations::id)
+        .order(conversations::id.desc())
+        .first(&mut app.db())
+        .unwrap()
+}
+
+async fn markup_from_members_and_visitors_is_escaped_everywhere(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "jonas", Role::Lead)
+        .await;
+    // A member whose name is markup, and an article whose title and text are.
+    let added = app
+        .submit(
+            "/team",
+            "/team",
+            &[
+                ("name", &payload("Mallory")),
+                ("email", "mallory@example.com"),
+                ("role", "agent"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&added), "/team");
+    let article = app
+        .submit(
+            "/kb/new",
+            "/kb",
+            &[
+                ("title", &payload("Refunds")),
+                ("slug", "refunds"),
+                ("body", &payload("Refunds take five days.")),
+                ("published", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&article), "/kb/refunds");
+    // A visitor writes markup; Mallory takes over, replies and closes with a reason in markup.
+    let visitor = app.new_visitor();
+    visitor
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", &payload("How long do refunds take?"))],
+        )
+        .await;
+    let id = latest_conversation(&app);
+    let mallory = app.new_visitor();
+    assert_eq!(
+        location(&mallory.sign_in("mallory@example.com", PASSWORD).await),
+        "/"
+    );
+    let version = |app: &TestApp| app.stored(id).version.to_string();
+    mallory
+        .act(id, "take-over", &[("version", &version(&app))])
+        .await;
+    mallory
+        .submit(
+            &format!("/conversations/{id}"),
+            &format!("/conversations/{id}/messages"),
+            &[("body", &payload("On it."))],
+        )
+        .await;
+    let closed = mallory
+        .act(
+            id,
+            "close",
+            &[
+                ("version", &version(&app)),
+                ("outcome", "resolved"),
+                ("reason", &payload("Answered")),
+            ],
+        )
+        .await;
+    assert_eq!(location(&closed), format!("/conversations/{id}"));
+    assert_eq!(app.stored(id).state, ConversationState::Closed);
+
+    let view = app.get_html(&format!("/conversations/{id}")).await;
+    assert!(
+        view.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "the text is shown, escaped"
+    );
+    for page in [
+        "/".to_owned(),
+        "/live/board".to_owned(),
+        "/conversations".to_owned(),
+        "/conversations?state=closed&q=script".to_owned(),
+        format!("/conversations?q={}", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+        format!("/conversations/{id}"),
+        format!("/conversations/{id}/close"),
+        "/reports?period=7".to_owned(),
+        "/team".to_owned(),
+        "/kb".to_owned(),
+        "/kb/refunds".to_owned(),
+        "/kb/refunds/edit".to_owned(),
+    ] {
+        assert_harmless(&page, &app.get_html(&page).await);
+    }
+    for page in ["/chat", "/chat/history", "/help/refunds"] {
+        assert_harmless(page, &visitor.get_html(page).await);
+    }
+    // The CSV files carry the text as text, never as a page a browser would run.
+    for table in ["outcomes", "handled-by", "members", "articles"] {
+        let response = app.get(&format!("/reports/{table}.csv?period=7")).await;
+        let headers = response.headers().clone();
+        let content_type = headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(
+            content_type.starts_with("text/csv"),
+            "{table}: {content_type}"
+        );
+        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    }
+}
+
+/// Every form that changes something, as (form page, action, fields besides the token).
+fn state_changing_forms(
+    id: i64,
+    member: i64,
+) -> Vec<(String, String, Vec<(&'static str, String)>)> {
+    let conversation = format!("/conversations/{id}");
+    let version = || vec![("version", "1".to_owned())];
+    let team = |action: &str| {
+        (
+            "/team".to_owned(),
+            format!("/team/{member}/{action}"),
+            vec![
+                ("role", "lead".to_owned()),
+                ("password", "a new password 1".to_owned()),
+            ],
+        )
+    };
+    vec![
+        (
+            conversation.clone(),
+            format!("{conversation}/take-over"),
+            version(),
+        ),
+        (
+            conversation.clone(),
+            format!("{conversation}/hand-back"),
+            version(),
+        ),
+        (
+            conversation.clone(),
+            format!("{conversation}/close"),
+            vec![
+                ("version", "1".to_owned()),
+                ("outcome", "resolved".to_owned()),
+            ],
+        ),
+        (
+            conversation.clone(),
+            format!("{conversation}/reopen"),
+            version(),
+        ),
+        (
+            conversation.clone(),
+            format!("{conversation}/messages"),
+            vec![("body", "Hello".to_owned())],
+        ),
+        (
+            "/kb/new".to_owned(),
+            "/kb".to_owned(),
+            vec![
+                ("title", "Forged".to_owned()),
+                ("slug", "forged".to_owned()),
+                ("body", "Forged".to_owned()),
+            ],
+        ),
+        (
+            "/settings".to_owned(),
+            "/settings".to_owned(),
+            vec![
+                ("wait_time_minutes", "99".to_owned()),
+                ("auto_close_after_hours", "24".to_owned()),
+                ("auto_close_outcome", "resolved".to_owned()),
+                ("time_zone", "UTC".to_owned()),
+            ],
+        ),
+        (
+            "/team".to_owned(),
+            "/team".to_owned(),
+            vec![
+                ("name", "Forged".to_owned()),
+                ("email", "forged@example.com".to_owned()),
+                ("role", "admin".to_owned()),
+                ("password", "a new password 1".to_owned()),
+            ],
+        ),
+        team("role"),
+        team("deactivate"),
+        team("reactivate"),
+        team("password"),
+        (
+            "/chat".to_owned(),
+            "/chat/messages".to_owned(),
+            vec![("body", "Forged".to_owned())],
+        ),
+        ("/chat".to_owned(), "/chat/person".to_owned(), vec![]),
+        ("/".to_owned(), "/sign-out".to_owned(), vec![]),
+    ]
+}
+
+async fn every_form_refuses_a_missing_or_forged_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let tom = app.add_member("Tom", "tom@example.com", Role::Agent, PASSWORD);
+    let id = app.conversation(Some("Noor"), ConversationState::Waiting, None, "Hi");
+    let before = (app.stored(id), app.message_count(id));
+
+    for (form_page, action, fields) in state_changing_forms(id, tom.id) {
+        // The page gives this session a real token; the forged request does not use it.
+        app.get(&form_page).await;
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut forged = vec![("csrf_token", "forged-token")];
+        forged.extend_from_slice(&fields);
+        for body in [fields.clone(), forged] {
+            let response = app.post_raw(&action, &body).await;
+            assert_eq!(response.status().as_u16(), 403, "POST {action} {body:?}");
+        }
+    }
+
+    let after = (app.stored(id), app.message_count(id));
+    assert_eq!(
+        (after.0.version, after.0.state, after.1),
+        (before.0.version, before.0.state, before.1),
+        "the conversation did not change"
+    );
+    assert_eq!(app.get("/").await.status().as_u16(), 200, "still signed in");
+    assert!(!app.get_html("/team").await.contains("forged@example.com"));
+    assert!(!app.get_html("/kb").await.contains("Forged"));
+    let _ = admin;
+}
+
+on_both_backends!(
+    markup_from_members_and_visitors_is_escaped_everywhere,
+    every_form_refuses_a_missing_or_forged_token,
+);
