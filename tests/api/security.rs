@@ -139,11 +139,11 @@ async fn markup_from_members_and_visitors_is_escaped_everywhere(backend: Backend
     }
 }
 
-/// Every form that changes something, as (form page, action, fields besides the token).
-fn state_changing_forms(
-    id: i64,
-    member: i64,
-) -> Vec<(String, String, Vec<(&'static str, String)>)> {
+/// A form: the page that shows it, where it posts, and its fields besides the token.
+type Form = (String, String, Vec<(&'static str, String)>);
+
+/// Every form that changes something.
+fn state_changing_forms(id: i64, member: i64) -> Vec<Form> {
     let conversation = format!("/conversations/{id}");
     let version = || vec![("version", "1".to_owned())];
     let team = |action: &str| {
