@@ -9,7 +9,7 @@ use actix_session::SessionMiddleware;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpMessage, HttpServer};
 use sha2::{Digest, Sha512};
 use tracing::Span;
@@ -17,11 +17,8 @@ use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
 
 use crate::config::Config;
 use crate::db::{self, Pool};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
-use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
-use crate::session::require_role;
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
 pub struct Application {
@@ -167,97 +164,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a bad parameter: {error}.")).into()
             }))
-            .route("/healthz", web::get().to(health::check))
-            .route("/static/{name}", web::get().to(assets::serve))
-            .route("/sign-in", web::get().to(auth::sign_in::form))
-            .route("/sign-in", web::post().to(auth::sign_in::submit))
-            .route("/sign-out", web::post().to(auth::sign_out::submit))
-            .route("/setup", web::get().to(auth::setup::form))
-            .route("/setup", web::post().to(auth::setup::submit))
-            .route("/", web::get().to(live::show::show))
-            .route("/live/board", web::get().to(live::board::part))
-            .route("/conversations", web::get().to(conversations::list::list))
-            .route(
-                "/conversations/{id}",
-                web::get().to(conversations::show::show),
-            )
-            .route(
-                "/conversations/{id}/take-over",
-                web::post().to(conversations::act::take_over),
-            )
-            .route(
-                "/conversations/{id}/hand-back",
-                web::post().to(conversations::act::hand_back),
-            )
-            .route(
-                "/conversations/{id}/close",
-                web::get().to(conversations::close::form),
-            )
-            .route(
-                "/conversations/{id}/close",
-                web::post().to(conversations::close::submit),
-            )
-            .route(
-                "/conversations/{id}/messages",
-                web::post().to(conversations::reply::submit),
-            )
-            .service(
-                web::resource("/conversations/{id}/reopen")
-                    .wrap(from_fn(|req, next| require_role(Role::Admin, req, next)))
-                    .route(web::post().to(conversations::act::reopen)),
-            )
-            .service(
-                web::resource("/kb")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route(web::get().to(kb::edit::list))
-                    .route(web::post().to(kb::edit::create)),
-            )
-            .service(
-                web::resource("/kb/new")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route(web::get().to(kb::edit::new)),
-            )
-            .service(
-                web::resource("/kb/{slug}/edit")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route(web::get().to(kb::edit::edit)),
-            )
-            .service(
-                web::resource("/kb/{slug}")
-                    .route(web::get().to(kb::show::show))
-                    .route(
-                        web::post()
-                            .to(kb::edit::update)
-                            .wrap(from_fn(|req, next| require_role(Role::Lead, req, next))),
-                    ),
-            )
-            .route("/help/{slug}", web::get().to(kb::public::show))
-            .route("/chat", web::get().to(chat::show::show))
-            .route("/chat/history", web::get().to(chat::show::history))
-            .route("/chat/messages", web::post().to(chat::send::message))
-            .route("/chat/person", web::post().to(chat::send::person))
-            .service(
-                web::scope("/reports")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route("", web::get().to(reports::show::show))
-                    .route("/{table}.csv", web::get().to(reports::export::export)),
-            )
-            .service(
-                web::scope("/settings")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route("", web::get().to(settings::edit::form))
-                    .route("", web::post().to(settings::edit::submit)),
-            )
-            .service(
-                web::scope("/team")
-                    .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
-                    .route("", web::get().to(team::list::list))
-                    .route("", web::post().to(team::add::submit))
-                    .route("/{id}/role", web::post().to(team::change::role))
-                    .route("/{id}/deactivate", web::post().to(team::change::deactivate))
-                    .route("/{id}/reactivate", web::post().to(team::change::reactivate))
-                    .route("/{id}/password", web::post().to(team::change::password)),
-            )
+            .configure(crate::routes::table::configure)
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))

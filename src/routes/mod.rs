@@ -9,6 +9,7 @@ pub mod kb;
 pub mod live;
 pub mod reports;
 pub mod settings;
+pub mod table;
 pub mod team;
 
 use actix_web::http::{header, StatusCode};
