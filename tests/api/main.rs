@@ -18,6 +18,7 @@ mod jobs;
 mod kb;
 mod live;
 mod reports;
+mod route_access;
 mod security;
 mod settings;
 mod snapshots;
