@@ -364,3 +364,25 @@ async fn rebuilding_the_reports_gives_the_same_counters(backend: Backend) {
 }
 
 on_both_backends!(rebuilding_the_reports_gives_the_same_counters);
+
+#[test]
+fn a_database_that_cannot_be_opened_is_reported_at_start() {
+    let run = |url: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
+            .args(["serve"])
+            .env("DATABASE_URL", url)
+            .env("HEARKEN_ADDR", "127.0.0.1:0")
+            .output()
+            .expect("run hearken")
+    };
+    let unwritable = run("/proc/no-such-folder/hearken.db");
+    assert!(!unwritable.status.success());
+    assert!(text(&unwritable.stderr).contains("cannot create the data folder /proc/no-such-folder"));
+    let unreachable = run("postgres://postgres@127.0.0.1:9/hearken");
+    assert!(!unreachable.status.success());
+    let said = text(&unreachable.stderr);
+    assert!(
+        said.contains("cannot open PostgreSQL at") && said.contains("refused"),
+        "{said}"
+    );
+}
