@@ -25,6 +25,9 @@ pub enum Action {
     },
     /// The system notes that a customer has waited longer than the team's target.
     NoteLongWait,
+    /// A lead or admin deactivating the member who holds the conversation hands it back to the
+    /// team's queue, so no customer is left with someone who can no longer answer.
+    Release,
 }
 
 /// Who acts on a conversation.
@@ -87,6 +90,8 @@ pub struct Transition {
     /// Whether this change means an agent took part (never unset once true).
     pub marks_agent_involved: bool,
     pub note: SystemEvent,
+    /// The member the note names when it is not the one acting (the deactivated holder).
+    pub note_names: Option<String>,
     /// For automatic closing: the hours of inactivity the note mentions.
     pub note_hours: Option<i32>,
     pub closure: Option<ClosureEntry>,
@@ -107,6 +112,7 @@ impl Transition {
             closed_by_id: None,
             marks_agent_involved: false,
             note,
+            note_names: None,
             note_hours: None,
             closure: None,
             note_only: false,
@@ -154,6 +160,10 @@ pub enum Refusal {
     AlreadyNoted,
     #[error("Only {0} does this.")]
     NotForThisActor(&'static str),
+    #[error(
+        "Only a team lead or an admin can take a conversation away from the person handling it."
+    )]
+    OnlyLeadsRelease,
 }
 
 impl Refusal {
@@ -166,6 +176,7 @@ impl Refusal {
                 | Refusal::NotYours
                 | Refusal::NotYourClosing
                 | Refusal::NotForThisActor(_)
+                | Refusal::OnlyLeadsRelease
         )
     }
 }
@@ -186,6 +197,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
             close(snapshot, member, outcome, reason)
         }
         (Actor::Member(member), Action::Reopen) => reopen(snapshot, member),
+        (Actor::Member(member), Action::Release) => release(snapshot, member),
         (Actor::Bot, Action::Escalate(because)) => escalate(snapshot, because),
         (Actor::System, Action::AutoClose { outcome, hours }) => {
             auto_close(snapshot, outcome, hours)
@@ -285,6 +297,25 @@ fn reopen(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
         confirmation: "Conversation reopened. It is back with the bot.".into(),
         ..Transition::new(ConversationState::Bot, SystemEvent::Reopened)
     })
+}
+
+/// A lead or admin hands a conversation someone else holds back to the team's queue; the note
+/// names the holder, who is being deactivated.
+fn release(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    if !member.role.at_least(Role::Lead) {
+        return Err(Refusal::OnlyLeadsRelease);
+    }
+    match snapshot.state {
+        Agent if snapshot.assignee_id == Some(member.id) => Err(Refusal::AlreadyYours),
+        Agent => Ok(Transition {
+            note_names: Some(holder_name(snapshot)),
+            confirmation: "The conversation is waiting for the team again.".into(),
+            ..Transition::new(Waiting, SystemEvent::Released)
+        }),
+        Closed => Err(Refusal::Closed),
+        Bot | Waiting => Err(Refusal::NotWithAgent),
+    }
 }
 
 /// Only a conversation with the bot can escalate to the team's queue.

@@ -28,9 +28,9 @@ fn expected_from_notes(notes: &[(SystemEvent, Option<i64>, Option<Outcome>)]) ->
         let (state, assignee_id, outcome) = match event {
             // A note that changes nothing but the history.
             SystemEvent::WaitTimeExceeded => continue,
-            SystemEvent::CustomerRequestedHuman | SystemEvent::BotEscalated => {
-                (Waiting, None, None)
-            }
+            SystemEvent::CustomerRequestedHuman
+            | SystemEvent::BotEscalated
+            | SystemEvent::Released => (Waiting, None, None),
             SystemEvent::Joined => (Agent, by, None),
             SystemEvent::Left | SystemEvent::Reopened => (Bot, None, None),
             SystemEvent::Closed | SystemEvent::AutoClosed => (Closed, None, outcome),

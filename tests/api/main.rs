@@ -21,3 +21,4 @@ mod settings;
 mod snapshots;
 mod startup;
 mod team;
+mod team_deactivation;

@@ -85,6 +85,36 @@ impl Conversation {
         })
     }
 
+    /// Hands every conversation `holder_id` holds back to the team's queue, as `actor` (the lead
+    /// or admin deactivating them); call in the transaction that deactivates the holder.
+    pub fn release_all_held_by(
+        conn: &mut AnyConnection,
+        holder_id: i64,
+        actor: &Actor,
+        at: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        let mut released = 0;
+        for held in Conversation::held_by(conn, holder_id)? {
+            let mut version = held.version;
+            // The holder may have acted since the list was read; a second look under the lock
+            // that `act` took settles it.
+            for _ in 0..2 {
+                match Conversation::act(conn, held.id, version, actor, Action::Release, at)? {
+                    Acted::Done { .. } => {
+                        released += 1;
+                        break;
+                    }
+                    Acted::Stale => match Conversation::find(conn, held.id)? {
+                        Some(now) if now.assignee_id == Some(holder_id) => version = now.version,
+                        _ => break,
+                    },
+                    Acted::Refused(_) | Acted::Missing => break,
+                }
+            }
+        }
+        Ok(released)
+    }
+
     /// What the rules need to know about this conversation at time `at`.
     pub fn snapshot(&self, conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Snapshot> {
         let assignee_name = match self.assignee_id {
@@ -132,9 +162,13 @@ impl Conversation {
                 conversation_id: self.id,
                 author: Author::System,
                 author_user_id: member.map(|m| m.id),
-                body: &transition
-                    .note
-                    .note(member.map(|m| m.name.as_str()), transition.note_hours),
+                body: &transition.note.note(
+                    transition
+                        .note_names
+                        .as_deref()
+                        .or(member.map(|m| m.name.as_str())),
+                    transition.note_hours,
+                ),
                 system_event: Some(transition.note),
                 event_outcome: transition.note_outcome(),
                 created_at: at,

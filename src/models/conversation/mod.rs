@@ -95,6 +95,15 @@ impl Conversation {
         conversations::table.find(id).first(conn).optional()
     }
 
+    /// The conversations `assignee_id` holds now.
+    pub fn held_by(conn: &mut AnyConnection, assignee_id: i64) -> QueryResult<Vec<Conversation>> {
+        conversations::table
+            .filter(conversations::state.eq(ConversationState::Agent))
+            .filter(conversations::assignee_id.eq(assignee_id))
+            .order(conversations::id)
+            .load(conn)
+    }
+
     /// Marks new activity on a conversation still held by `assignee_id`; false if it is not.
     pub fn touch_if_held_by(
         conn: &mut AnyConnection,
