@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 
+use super::text::free_of_control_characters;
 use super::{ConversationState, Outcome, Role, SystemEvent};
 
 /// What somebody asks to do with a conversation.
@@ -373,6 +374,9 @@ pub fn parse_reason(raw: &str) -> Result<Option<String>, &'static str> {
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err("The reason can be at most 500 characters.");
     }
+    if !free_of_control_characters(reason, true) {
+        return Err("The reason cannot contain control characters.");
+    }
     Ok(Some(reason.to_owned()))
 }
 
@@ -387,6 +391,9 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
     }
     if body.chars().count() > MAX_MESSAGE_CHARS {
         return Err("Messages can be at most 5,000 characters.");
+    }
+    if !free_of_control_characters(body, true) {
+        return Err("Messages cannot contain control characters.");
     }
     Ok(body.to_owned())
 }

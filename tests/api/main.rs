@@ -13,6 +13,7 @@ mod conversation_actions;
 mod conversations;
 mod database;
 mod health;
+mod input_checks;
 mod jobs;
 mod kb;
 mod live;
