@@ -162,7 +162,8 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
-            .app_data(web::PayloadConfig::new(64 * 1024))
+            .wrap(from_fn(refuse_oversize_forms))
+            .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a bad parameter: {error}.")).into()
@@ -208,6 +209,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             )
             .service(
                 web::resource("/kb")
+                    .app_data(web::PayloadConfig::new(ARTICLE_FORM_LIMIT))
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
                     .route(web::get().to(kb::edit::list))
                     .route(web::post().to(kb::edit::create)),
@@ -224,6 +226,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             )
             .service(
                 web::resource("/kb/{slug}")
+                    .app_data(web::PayloadConfig::new(ARTICLE_FORM_LIMIT))
                     .route(web::get().to(kb::show::show))
                     .route(
                         web::post()
@@ -267,4 +270,34 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// The largest form an article page accepts: 20,000 characters of 4-byte UTF-8 are 240,000 bytes
+/// once percent-encoded, plus the title and the token.
+pub const ARTICLE_FORM_LIMIT: usize = 256 * 1024;
+/// The largest of every other form: a 5,000-character message fits with room to spare.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// Refuses a body larger than its route accepts before reading it, with the limit named (the
+/// form extractor alone could only say it "could not be read").
+async fn refuse_oversize_forms(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let limit = match req.match_pattern().as_deref() {
+        Some("/kb" | "/kb/{slug}") => ARTICLE_FORM_LIMIT,
+        _ => FORM_LIMIT,
+    };
+    let length = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if length.is_some_and(|length| length > limit) {
+        return Err(AppError::TooLarge {
+            limit_kib: limit / 1024,
+        }
+        .into());
+    }
+    next.call(req).await
 }

@@ -16,6 +16,7 @@ mod health;
 mod input_checks;
 mod jobs;
 mod kb;
+mod kb_size;
 mod live;
 mod reports;
 mod settings;
