@@ -18,6 +18,7 @@ mod jobs;
 mod kb;
 mod kb_size;
 mod live;
+mod races;
 mod reports;
 mod settings;
 mod snapshots;

@@ -53,7 +53,8 @@ struct Changes {
 
 impl Conversation {
     /// `actor` does `action` to conversation `id`, based on its `version`, at time `at`, in one
-    /// write transaction (a savepoint when called inside one).
+    /// write transaction (a savepoint when called inside one), tried again when PostgreSQL
+    /// aborts it for a deadlock or serialization failure.
     pub fn act(
         conn: &mut AnyConnection,
         id: i64,
@@ -62,7 +63,7 @@ impl Conversation {
         action: Action,
         at: NaiveDateTime,
     ) -> QueryResult<Acted> {
-        db::write_transaction(conn, |conn| {
+        db::write_transaction_retrying(conn, |conn| {
             // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
             // writer anyway), so even a note that keeps the version is written once.
             lock_conversation(conn, id)?;
@@ -73,7 +74,7 @@ impl Conversation {
                 return Ok(Acted::Stale);
             }
             let snapshot = conversation.snapshot(conn, at)?;
-            let transition = match decide(&snapshot, actor, action) {
+            let transition = match decide(&snapshot, actor, action.clone()) {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Acted::Refused(refusal)),
             };

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::list::{render_team, AddForm};
 use crate::csrf::CsrfForm;
+use crate::db::per_backend::lock_team;
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::{Actor, Member};
 use crate::domain::team::{check_change, MemberChange, TeamRefusal};
@@ -48,6 +49,7 @@ async fn apply(
     });
     let outcome = db::run(pool, move |conn| {
         db::write_transaction::<_, AppError, _>(conn, |conn| {
+            lock_team(conn)?;
             let member = User::find(conn, target)?.ok_or(AppError::NotFound)?;
             let target_counts = member.active && member.role == Role::Admin;
             let other_admins = User::active_admins(conn)? - i64::from(target_counts);
