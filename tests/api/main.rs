@@ -7,6 +7,7 @@ mod auth_setup;
 mod auth_sign_in;
 mod browser;
 mod chat;
+mod chat_races;
 mod cli;
 mod consistency;
 mod conversation_actions;

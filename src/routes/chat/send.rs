@@ -32,7 +32,9 @@ fn open_conversation(
     name: Option<&str>,
 ) -> Result<(Conversation, Option<String>), AppError> {
     if let Some(token) = token {
-        if let Some(conversation) = Conversation::find_for_visitor(conn, &token_hash(token))? {
+        if let Some(conversation) =
+            Conversation::find_for_visitor_to_write(conn, &token_hash(token))?
+        {
             if conversation.state.is_open() {
                 return Ok((conversation, None));
             }
@@ -113,7 +115,9 @@ pub async fn person(
     };
     db::run(&pool, move |conn| {
         db::write_transaction::<_, AppError, _>(conn, |conn| {
-            if let Some(conversation) = Conversation::find_for_visitor(conn, &token_hash(&token))? {
+            if let Some(conversation) =
+                Conversation::find_for_visitor_to_write(conn, &token_hash(&token))?
+            {
                 if conversation.state == ConversationState::Bot {
                     intake::request_person(conn, &conversation)?;
                 }
