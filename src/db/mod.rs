@@ -232,3 +232,61 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    use super::is_retryable;
+
+    struct Said(&'static str);
+
+    impl DatabaseErrorInformation for Said {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn only_deadlocks_and_serialization_failures_are_tried_again() {
+        let error = |kind, message| Error::DatabaseError(kind, Box::new(Said(message)));
+        // (error, tried again)
+        let table = [
+            (error(DatabaseErrorKind::Unknown, "deadlock detected"), true),
+            (
+                error(
+                    DatabaseErrorKind::SerializationFailure,
+                    "could not serialize access",
+                ),
+                true,
+            ),
+            (
+                error(DatabaseErrorKind::UniqueViolation, "duplicate key"),
+                false,
+            ),
+            (error(DatabaseErrorKind::Unknown, "syntax error"), false),
+            (Error::NotFound, false),
+        ];
+        for (error, expected) in table {
+            assert_eq!(is_retryable(&error), expected, "{error:?}");
+        }
+    }
+}
