@@ -16,6 +16,8 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("form larger than {limit_kib} KiB")]
+    TooLarge { limit_kib: usize },
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("database unavailable: {0}")]
@@ -56,6 +58,13 @@ impl AppError {
                     .into(),
             ),
             AppError::BadRequest(message) => ("Bad request", message.clone()),
+            AppError::TooLarge { limit_kib } => (
+                "Too large",
+                format!(
+                    "This form is larger than the {limit_kib} KiB this page accepts, so nothing \
+                     was saved. Go back to keep your text, and shorten it."
+                ),
+            ),
             AppError::Pool(_) => (
                 "Database unavailable",
                 "Hearken cannot reach its database right now. Try again in a moment.".into(),
@@ -77,6 +86,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_)
             | AppError::Template(_)

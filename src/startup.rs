@@ -9,7 +9,7 @@ use actix_session::SessionMiddleware;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpMessage, HttpServer};
 use sha2::{Digest, Sha512};
 use tracing::Span;
@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
+use crate::routes::table::{form_limit, FORM_LIMIT};
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
 pub struct Application {
@@ -159,7 +160,8 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
-            .app_data(web::PayloadConfig::new(64 * 1024))
+            .wrap(from_fn(refuse_oversize_forms))
+            .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a bad parameter: {error}.")).into()
@@ -174,4 +176,25 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// Refuses a body larger than its route accepts before reading it, with the limit named (the
+/// form extractor alone could only say it "could not be read").
+async fn refuse_oversize_forms(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let limit = form_limit(req.match_pattern().as_deref().unwrap_or_default());
+    let length = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if length.is_some_and(|length| length > limit) {
+        return Err(AppError::TooLarge {
+            limit_kib: limit / 1024,
+        }
+        .into());
+    }
+    next.call(req).await
 }

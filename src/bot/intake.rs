@@ -61,7 +61,9 @@ fn escalate_to_team(
 }
 
 /// Stores the customer's message on an open conversation and lets the bot respond. Call inside
-/// a write transaction.
+/// a write transaction, with `conversation` read under its lock
+/// (`Conversation::find_for_visitor_to_write`), so the bot only speaks while it has the
+/// conversation.
 pub fn receive(
     conn: &mut AnyConnection,
     conversation: &Conversation,

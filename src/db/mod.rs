@@ -191,3 +191,102 @@ where
         }
     }
 }
+
+/// How many times in all a write is tried when PostgreSQL aborts it to break a deadlock or a
+/// serialization conflict.
+pub const WRITE_ATTEMPTS: usize = 3;
+
+/// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
+/// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
+pub fn is_retryable(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+        _ => false,
+    }
+}
+
+/// `write_transaction`, tried again (up to `WRITE_ATTEMPTS` in all) when PostgreSQL aborted it
+/// with a retryable error. Inside another transaction it is not retried: the outer transaction
+/// is aborted as well and only it can start over.
+pub fn write_transaction_retrying<T, F>(conn: &mut AnyConnection, mut work: F) -> QueryResult<T>
+where
+    F: FnMut(&mut AnyConnection) -> QueryResult<T>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost = match conn {
+        AnyConnection::Postgresql(pg) => AnsiTransactionManager::transaction_manager_status_mut(pg)
+            .transaction_depth()?
+            .is_none(),
+        AnyConnection::Sqlite(_) => false,
+    };
+    let mut attempt = 1;
+    loop {
+        match write_transaction(conn, &mut work) {
+            Err(error) if outermost && attempt < WRITE_ATTEMPTS && is_retryable(&error) => {
+                tracing::info!(%error, attempt, "write aborted by the database; trying again");
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error};
+
+    use super::is_retryable;
+
+    struct Said(&'static str);
+
+    impl DatabaseErrorInformation for Said {
+        fn message(&self) -> &str {
+            self.0
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn only_deadlocks_and_serialization_failures_are_tried_again() {
+        let error = |kind, message| Error::DatabaseError(kind, Box::new(Said(message)));
+        // (error, tried again)
+        let table = [
+            (error(DatabaseErrorKind::Unknown, "deadlock detected"), true),
+            (
+                error(
+                    DatabaseErrorKind::SerializationFailure,
+                    "could not serialize access",
+                ),
+                true,
+            ),
+            (
+                error(DatabaseErrorKind::UniqueViolation, "duplicate key"),
+                false,
+            ),
+            (error(DatabaseErrorKind::Unknown, "syntax error"), false),
+            (Error::NotFound, false),
+        ];
+        for (error, expected) in table {
+            assert_eq!(is_retryable(&error), expected, "{error:?}");
+        }
+    }
+}

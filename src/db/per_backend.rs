@@ -56,6 +56,20 @@ pub fn restart_id_sequences(conn: &mut AnyConnection, tables: &[&str]) -> QueryR
     Ok(())
 }
 
+/// Makes changes to the team's members take turns until the end of the transaction, so two
+/// admins demoting each other cannot both count the other as the remaining admin. SQLite needs
+/// nothing: `BEGIN IMMEDIATE` already lets one writer in at a time.
+pub fn lock_team(conn: &mut AnyConnection) -> QueryResult<()> {
+    // Any fixed number names the lock; this one spells "team" in ASCII.
+    const TEAM_LOCK: i64 = 0x7465_616d;
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(TEAM_LOCK)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Locks a conversation row until the end of the transaction, so that two instances running
 /// the same background job do the work once. SQLite needs nothing: `BEGIN IMMEDIATE` already
 /// lets one writer in at a time.

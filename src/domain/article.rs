@@ -1,5 +1,7 @@
 //! A knowledge-base article as an editor submits it.
 
+use super::text::free_of_control_characters;
+
 /// Validated article fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArticleInput {
@@ -35,6 +37,8 @@ pub fn parse_article(
         errors.push("Give the article a title.");
     } else if title.chars().count() > 200 {
         errors.push("Titles can be at most 200 characters.");
+    } else if !free_of_control_characters(title, false) {
+        errors.push("Titles cannot contain control characters.");
     }
     let slug = if slug.trim().is_empty() {
         slugify(title)
@@ -57,6 +61,8 @@ pub fn parse_article(
         errors.push("Write the article's text.");
     } else if body.chars().count() > 20_000 {
         errors.push("Articles can be at most 20,000 characters.");
+    } else if !free_of_control_characters(body, true) {
+        errors.push("Articles cannot contain control characters.");
     }
     if errors.is_empty() {
         Ok(ArticleInput {

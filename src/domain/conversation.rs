@@ -28,6 +28,7 @@ text_enum!(
         Closed => "closed",
         Reopened => "reopened",
         AutoClosed => "auto_closed",
+        Released => "released",
     }
 );
 
@@ -63,8 +64,9 @@ impl Outcome {
 }
 
 impl SystemEvent {
-    /// The text of the note as it appears in the history. `actor` is the team member who acted;
-    /// `hours` is only used by automatic closing.
+    /// The text of the note as it appears in the history. `actor` is the team member the note
+    /// names (who acted, or for `Released` who was deactivated); `hours` is only used by
+    /// automatic closing.
     pub fn note(self, actor: Option<&str>, hours: Option<i32>) -> String {
         let name = actor.unwrap_or("Someone");
         match self {
@@ -79,6 +81,9 @@ impl SystemEvent {
                 "Closed automatically after {} hours without activity",
                 hours.unwrap_or(0)
             ),
+            SystemEvent::Released => {
+                format!("{name} was deactivated; the conversation is waiting for the team again")
+            }
         }
     }
 }

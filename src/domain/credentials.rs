@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::text::free_of_control_characters;
+
 /// An email address, trimmed and lower-cased: addresses are unique case-insensitively.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email(String);
@@ -14,6 +16,9 @@ impl Email {
         }
         if email.len() > 254 {
             return Err("That email address is too long.");
+        }
+        if !free_of_control_characters(&email, false) {
+            return Err("Email addresses cannot contain control characters.");
         }
         let valid = match email.split_once('@') {
             Some((local, domain)) => {
@@ -54,7 +59,7 @@ impl PersonName {
         if name.chars().count() > 100 {
             return Err("Names can be at most 100 characters.");
         }
-        if name.chars().any(char::is_control) {
+        if !free_of_control_characters(name, false) {
             return Err("Names cannot contain control characters.");
         }
         Ok(PersonName(name.to_owned()))

@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 
+use super::text::free_of_control_characters;
 use super::{ConversationState, Outcome, Role, SystemEvent};
 
 /// What somebody asks to do with a conversation.
@@ -25,6 +26,9 @@ pub enum Action {
     },
     /// The system notes that a customer has waited longer than the team's target.
     NoteLongWait,
+    /// A lead or admin deactivating the member who holds the conversation hands it back to the
+    /// team's queue, so no customer is left with someone who can no longer answer.
+    Release,
 }
 
 /// Who acts on a conversation.
@@ -87,6 +91,8 @@ pub struct Transition {
     /// Whether this change means an agent took part (never unset once true).
     pub marks_agent_involved: bool,
     pub note: SystemEvent,
+    /// The member the note names when it is not the one acting (the deactivated holder).
+    pub note_names: Option<String>,
     /// For automatic closing: the hours of inactivity the note mentions.
     pub note_hours: Option<i32>,
     pub closure: Option<ClosureEntry>,
@@ -107,6 +113,7 @@ impl Transition {
             closed_by_id: None,
             marks_agent_involved: false,
             note,
+            note_names: None,
             note_hours: None,
             closure: None,
             note_only: false,
@@ -154,6 +161,10 @@ pub enum Refusal {
     AlreadyNoted,
     #[error("Only {0} does this.")]
     NotForThisActor(&'static str),
+    #[error(
+        "Only a team lead or an admin can take a conversation away from the person handling it."
+    )]
+    OnlyLeadsRelease,
 }
 
 impl Refusal {
@@ -166,6 +177,7 @@ impl Refusal {
                 | Refusal::NotYours
                 | Refusal::NotYourClosing
                 | Refusal::NotForThisActor(_)
+                | Refusal::OnlyLeadsRelease
         )
     }
 }
@@ -186,6 +198,7 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
             close(snapshot, member, outcome, reason)
         }
         (Actor::Member(member), Action::Reopen) => reopen(snapshot, member),
+        (Actor::Member(member), Action::Release) => release(snapshot, member),
         (Actor::Bot, Action::Escalate(because)) => escalate(snapshot, because),
         (Actor::System, Action::AutoClose { outcome, hours }) => {
             auto_close(snapshot, outcome, hours)
@@ -287,6 +300,25 @@ fn reopen(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
     })
 }
 
+/// A lead or admin hands a conversation someone else holds back to the team's queue; the note
+/// names the holder, who is being deactivated.
+fn release(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> {
+    use ConversationState::*;
+    if !member.role.at_least(Role::Lead) {
+        return Err(Refusal::OnlyLeadsRelease);
+    }
+    match snapshot.state {
+        Agent if snapshot.assignee_id == Some(member.id) => Err(Refusal::AlreadyYours),
+        Agent => Ok(Transition {
+            note_names: Some(holder_name(snapshot)),
+            confirmation: "The conversation is waiting for the team again.".into(),
+            ..Transition::new(Waiting, SystemEvent::Released)
+        }),
+        Closed => Err(Refusal::Closed),
+        Bot | Waiting => Err(Refusal::NotWithAgent),
+    }
+}
+
 /// Only a conversation with the bot can escalate to the team's queue.
 fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Result<Transition, Refusal> {
     if snapshot.state != ConversationState::Bot {
@@ -342,6 +374,9 @@ pub fn parse_reason(raw: &str) -> Result<Option<String>, &'static str> {
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err("The reason can be at most 500 characters.");
     }
+    if !free_of_control_characters(reason, true) {
+        return Err("The reason cannot contain control characters.");
+    }
     Ok(Some(reason.to_owned()))
 }
 
@@ -356,6 +391,9 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
     }
     if body.chars().count() > MAX_MESSAGE_CHARS {
         return Err("Messages can be at most 5,000 characters.");
+    }
+    if !free_of_control_characters(body, true) {
+        return Err("Messages cannot contain control characters.");
     }
     Ok(body.to_owned())
 }

@@ -10,6 +10,7 @@ mod lifecycle_table;
 pub mod report;
 pub mod role;
 pub mod team;
+pub mod text;
 pub mod time;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};

@@ -39,6 +39,18 @@ pub fn local_day(at: NaiveDateTime, zone: Tz) -> chrono::NaiveDate {
     zone.from_utc_datetime(&at).date_naive()
 }
 
+/// The first and last years a date in a form or link may have: reports and filters never need
+/// more, and far-off years overflow the databases' date types and chrono's arithmetic.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// A day written like 2026-11-25, in a year in `YEARS`.
+pub fn parse_day(raw: &str) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|day| YEARS.contains(&day.year()))
+}
+
 /// Milliseconds since the epoch, for the small script that keeps times current.
 pub fn epoch_millis(at: NaiveDateTime) -> i64 {
     at.and_utc().timestamp_millis()

@@ -10,7 +10,7 @@ use diesel::sql_types::BigInt;
 use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
-use crate::domain::counters::{CounterChange, CounterKey, Metric};
+use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
 use crate::domain::time::local_day;
 use crate::domain::{Outcome, SystemEvent};
 
@@ -39,6 +39,7 @@ impl ReportCount {
         conversation_id: i64,
         changes: &[CounterChange],
     ) -> QueryResult<()> {
+        let mut moves = Vec::new();
         for change in changes {
             match *change {
                 CounterChange::Closed { counted, delta } => {
@@ -48,7 +49,7 @@ impl ReportCount {
                         closed_by_id: counted.closed_by_id.unwrap_or(0),
                         ..CounterKey::new(counted.day, Metric::Closed)
                     };
-                    add_to_report_count(conn, &key, delta)?;
+                    moves.push((key, delta));
                     for article_id in Self::cited_articles(conn, conversation_id)? {
                         let key = CounterKey {
                             metric: Metric::ArticleClosed,
@@ -56,7 +57,7 @@ impl ReportCount {
                             article_id,
                             ..key
                         };
-                        add_to_report_count(conn, &key, delta)?;
+                        moves.push((key, delta));
                     }
                 }
                 CounterChange::Changed { day, outcome, by } => {
@@ -65,12 +66,15 @@ impl ReportCount {
                         closed_by_id: by.unwrap_or(0),
                         ..CounterKey::new(day, Metric::Changed)
                     };
-                    add_to_report_count(conn, &key, 1)?;
+                    moves.push((key, 1));
                 }
                 CounterChange::Escalated { day } => {
-                    add_to_report_count(conn, &CounterKey::new(day, Metric::Escalated), 1)?;
+                    moves.push((CounterKey::new(day, Metric::Escalated), 1));
                 }
             }
+        }
+        for (key, delta) in in_lock_order(moves) {
+            add_to_report_count(conn, &key, delta)?;
         }
         Ok(())
     }

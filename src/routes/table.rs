@@ -91,6 +91,20 @@ routes! {
     Post "/team/{id}/password" Lead => team::change::password;
 }
 
+/// The largest form an article page accepts: 20,000 characters of 4-byte UTF-8 are 240,000 bytes
+/// once percent-encoded, plus the title and the token.
+pub const ARTICLE_FORM_LIMIT: usize = 256 * 1024;
+/// The largest of every other form: a 5,000-character message fits with room to spare.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// The largest body the route with this pattern accepts.
+pub fn form_limit(pattern: &str) -> usize {
+    match pattern {
+        "/kb" | "/kb/{slug}" => ARTICLE_FORM_LIMIT,
+        _ => FORM_LIMIT,
+    }
+}
+
 /// The table without its handlers, for the tests.
 pub fn entries() -> Vec<Entry> {
     rows().into_iter().map(|(entry, _)| entry).collect()
@@ -111,7 +125,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 let (path, resource) = resources.remove(index);
                 resources.insert(index, (path, resource.route(route)));
             }
-            None => resources.push((entry.path, web::resource(entry.path).route(route))),
+            None => {
+                let resource = web::resource(entry.path)
+                    .app_data(web::PayloadConfig::new(form_limit(entry.path)))
+                    .route(route);
+                resources.push((entry.path, resource));
+            }
         }
     }
     for (_, resource) in resources {

@@ -213,7 +213,7 @@ async fn bad_filters_are_explained(backend: Backend) {
     assert_eq!(response.status().as_u16(), 400);
     let page = response.text().await.unwrap();
     assert!(page.contains("There is no state called &#34;archived&#34;."));
-    assert!(page.contains("is not a date like 2026-11-25."));
+    assert!(page.contains("is not a date like 2026-11-25 in a year between 1970 and 9999."));
     assert!(page.contains("value=\"refund\""), "the search text is kept");
 }
 

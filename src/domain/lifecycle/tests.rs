@@ -83,6 +83,41 @@ fn the_bot_and_the_jobs_have_their_own_rules() {
 }
 
 #[test]
+fn a_lead_or_admin_releases_what_someone_else_holds() {
+    use ConversationState::*;
+    // (who, state, resulting state or refusal)
+    #[rustfmt::skip]
+    let table: Vec<(Actor, Snapshot, Result<ConversationState, Refusal>)> = vec![
+        (member(1, Role::Admin), snapshot(Agent, Some(2)), Ok(Waiting)),
+        (member(1, Role::Lead), snapshot(Agent, Some(2)), Ok(Waiting)),
+        (member(1, Role::Agent), snapshot(Agent, Some(2)), Err(Refusal::OnlyLeadsRelease)),
+        (member(1, Role::Admin), snapshot(Agent, Some(1)), Err(Refusal::AlreadyYours)),
+        (member(1, Role::Admin), snapshot(Waiting, None), Err(Refusal::NotWithAgent)),
+        (member(1, Role::Admin), snapshot(Bot, None), Err(Refusal::NotWithAgent)),
+        (member(1, Role::Admin), snapshot(Closed, None), Err(Refusal::Closed)),
+        (Actor::System, snapshot(Agent, Some(2)), Err(Refusal::NotForThisActor("a team member"))),
+    ];
+    for (actor, snapshot, expected) in table {
+        let got = decide(&snapshot, &actor, Action::Release).map(|t| t.state);
+        assert_eq!(got, expected, "{actor:?} on {:?}", snapshot.state);
+    }
+    let released = decide(
+        &snapshot(Agent, Some(2)),
+        &member(1, Role::Admin),
+        Action::Release,
+    )
+    .unwrap();
+    assert_eq!(released.assignee_id, None);
+    assert_eq!(released.note, SystemEvent::Released);
+    assert_eq!(
+        released
+            .note
+            .note(released.note_names.as_deref(), released.note_hours),
+        "Member 2 was deactivated; the conversation is waiting for the team again"
+    );
+}
+
+#[test]
 fn a_long_wait_is_only_a_note() {
     let noted = decide(
         &snapshot(ConversationState::Waiting, None),

@@ -53,7 +53,8 @@ struct Changes {
 
 impl Conversation {
     /// `actor` does `action` to conversation `id`, based on its `version`, at time `at`, in one
-    /// write transaction (a savepoint when called inside one).
+    /// write transaction (a savepoint when called inside one), tried again when PostgreSQL
+    /// aborts it for a deadlock or serialization failure.
     pub fn act(
         conn: &mut AnyConnection,
         id: i64,
@@ -62,7 +63,7 @@ impl Conversation {
         action: Action,
         at: NaiveDateTime,
     ) -> QueryResult<Acted> {
-        db::write_transaction(conn, |conn| {
+        db::write_transaction_retrying(conn, |conn| {
             // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
             // writer anyway), so even a note that keeps the version is written once.
             lock_conversation(conn, id)?;
@@ -73,7 +74,7 @@ impl Conversation {
                 return Ok(Acted::Stale);
             }
             let snapshot = conversation.snapshot(conn, at)?;
-            let transition = match decide(&snapshot, actor, action) {
+            let transition = match decide(&snapshot, actor, action.clone()) {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Acted::Refused(refusal)),
             };
@@ -83,6 +84,36 @@ impl Conversation {
                 confirmation: transition.confirmation,
             })
         })
+    }
+
+    /// Hands every conversation `holder_id` holds back to the team's queue, as `actor` (the lead
+    /// or admin deactivating them); call in the transaction that deactivates the holder.
+    pub fn release_all_held_by(
+        conn: &mut AnyConnection,
+        holder_id: i64,
+        actor: &Actor,
+        at: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        let mut released = 0;
+        for held in Conversation::held_by(conn, holder_id)? {
+            let mut version = held.version;
+            // The holder may have acted since the list was read; a second look under the lock
+            // that `act` took settles it.
+            for _ in 0..2 {
+                match Conversation::act(conn, held.id, version, actor, Action::Release, at)? {
+                    Acted::Done { .. } => {
+                        released += 1;
+                        break;
+                    }
+                    Acted::Stale => match Conversation::find(conn, held.id)? {
+                        Some(now) if now.assignee_id == Some(holder_id) => version = now.version,
+                        _ => break,
+                    },
+                    Acted::Refused(_) | Acted::Missing => break,
+                }
+            }
+        }
+        Ok(released)
     }
 
     /// What the rules need to know about this conversation at time `at`.
@@ -132,9 +163,13 @@ impl Conversation {
                 conversation_id: self.id,
                 author: Author::System,
                 author_user_id: member.map(|m| m.id),
-                body: &transition
-                    .note
-                    .note(member.map(|m| m.name.as_str()), transition.note_hours),
+                body: &transition.note.note(
+                    transition
+                        .note_names
+                        .as_deref()
+                        .or(member.map(|m| m.name.as_str())),
+                    transition.note_hours,
+                ),
                 system_event: Some(transition.note),
                 event_outcome: transition.note_outcome(),
                 created_at: at,

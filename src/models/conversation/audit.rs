@@ -32,9 +32,9 @@ fn standing_from_notes<'a>(notes: impl Iterator<Item = &'a Note>) -> Standing {
         let (state, assignee_id, outcome) = match event {
             // A note that changes nothing but the history.
             SystemEvent::WaitTimeExceeded => continue,
-            SystemEvent::CustomerRequestedHuman | SystemEvent::BotEscalated => {
-                (Waiting, None, None)
-            }
+            SystemEvent::CustomerRequestedHuman
+            | SystemEvent::BotEscalated
+            | SystemEvent::Released => (Waiting, None, None),
             SystemEvent::Joined => (Agent, by, None),
             SystemEvent::Left | SystemEvent::Reopened => (Bot, None, None),
             SystemEvent::Closed | SystemEvent::AutoClosed => (Closed, None, outcome),

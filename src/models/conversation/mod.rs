@@ -15,6 +15,7 @@ pub use search::{ConversationFilter, Cursor, StateFilter};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::per_backend::lock_conversation;
 use crate::db::schema::conversations;
 use crate::db::AnyConnection;
 use crate::domain::{ConversationState, Outcome};
@@ -96,6 +97,15 @@ impl Conversation {
         conversations::table.find(id).first(conn).optional()
     }
 
+    /// The conversations `assignee_id` holds now.
+    pub fn held_by(conn: &mut AnyConnection, assignee_id: i64) -> QueryResult<Vec<Conversation>> {
+        conversations::table
+            .filter(conversations::state.eq(ConversationState::Agent))
+            .filter(conversations::assignee_id.eq(assignee_id))
+            .order(conversations::id)
+            .load(conn)
+    }
+
     /// Marks new activity on a conversation still held by `assignee_id`; false if it is not.
     pub fn touch_if_held_by(
         conn: &mut AnyConnection,
@@ -133,5 +143,19 @@ impl Conversation {
             .filter(conversations::visitor_token_hash.eq(token_hash))
             .first(conn)
             .optional()
+    }
+
+    /// A visitor's conversation, locked and read again under the lock, for a write: what the
+    /// bot does depends on the state, which the team may be changing at this moment. Call inside
+    /// a write transaction.
+    pub fn find_for_visitor_to_write(
+        conn: &mut AnyConnection,
+        token_hash: &str,
+    ) -> QueryResult<Option<Conversation>> {
+        let Some(found) = Conversation::find_for_visitor(conn, token_hash)? else {
+            return Ok(None);
+        };
+        lock_conversation(conn, found.id)?;
+        Conversation::find(conn, found.id)
     }
 }

@@ -9,6 +9,7 @@ use crate::bot::intake;
 use crate::csrf::CsrfForm;
 use crate::db::{self, AnyConnection, Pool};
 use crate::domain::lifecycle::parse_reply;
+use crate::domain::text::free_of_control_characters;
 use crate::domain::ConversationState;
 use crate::error::AppError;
 use crate::models::conversation::{Conversation, NewConversation};
@@ -31,7 +32,9 @@ fn open_conversation(
     name: Option<&str>,
 ) -> Result<(Conversation, Option<String>), AppError> {
     if let Some(token) = token {
-        if let Some(conversation) = Conversation::find_for_visitor(conn, &token_hash(token))? {
+        if let Some(conversation) =
+            Conversation::find_for_visitor_to_write(conn, &token_hash(token))?
+        {
             if conversation.state.is_open() {
                 return Ok((conversation, None));
             }
@@ -61,7 +64,15 @@ pub async fn message(
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
-    let body = match parse_reply(&form.body) {
+    let name = form.name.trim().chars().take(100).collect::<String>();
+    let checked = parse_reply(&form.body).and_then(|body| {
+        if free_of_control_characters(&name, false) {
+            Ok(body)
+        } else {
+            Err("Names cannot contain control characters.")
+        }
+    });
+    let body = match checked {
         Ok(body) => body,
         Err(reason) => {
             let view = load(&pool, &session).await?;
@@ -74,7 +85,6 @@ pub async fn message(
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let name = form.name.trim().chars().take(100).collect::<String>();
     let token = super::visitor_token(&session);
     let new_token = db::run(&pool, move |conn| {
         db::write_transaction::<_, AppError, _>(conn, |conn| {
@@ -105,7 +115,9 @@ pub async fn person(
     };
     db::run(&pool, move |conn| {
         db::write_transaction::<_, AppError, _>(conn, |conn| {
-            if let Some(conversation) = Conversation::find_for_visitor(conn, &token_hash(&token))? {
+            if let Some(conversation) =
+                Conversation::find_for_visitor_to_write(conn, &token_hash(&token))?
+            {
                 if conversation.state == ConversationState::Bot {
                     intake::request_person(conn, &conversation)?;
                 }

@@ -8,6 +8,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::report::Period;
+use crate::domain::text::free_of_control_characters;
+use crate::domain::time::parse_day;
 use crate::domain::Outcome;
 use crate::models::conversation::{ConversationFilter, Cursor, StateFilter};
 
@@ -212,9 +214,13 @@ impl ListQuery {
             if raw.is_empty() {
                 return None;
             }
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map_err(|_| errors.push(format!("\"{raw}\" is not a date like 2026-11-25.")))
-                .ok()
+            let day = parse_day(raw);
+            if day.is_none() {
+                errors.push(format!(
+                    "\"{raw}\" is not a date like 2026-11-25 in a year between 1970 and 9999."
+                ));
+            }
+            day
         };
         let from = day(&self.from, &mut errors);
         let to = day(&self.to, &mut errors);
@@ -230,6 +236,8 @@ impl ListQuery {
         let text = self.q.trim();
         if text.chars().count() > 200 {
             errors.push("Search for at most 200 characters.".to_owned());
+        } else if !free_of_control_characters(text, false) {
+            errors.push("Search text cannot contain control characters.".to_owned());
         } else if !text.is_empty() {
             filter.text = Some(text.to_lowercase());
         }

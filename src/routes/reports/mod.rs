@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
-use crate::domain::time::local_day;
+use crate::domain::time::{local_day, parse_day};
 use crate::error::AppError;
 use crate::models::article::Article;
 use crate::models::report_count::ReportCount;
@@ -73,9 +73,13 @@ impl ReportQuery {
             }
             "custom" => {
                 let parse = |raw: &str, what: &str, errors: &mut Vec<String>| {
-                    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                        .map_err(|_| errors.push(format!("Enter the {what} date like 2026-11-25.")))
-                        .ok()
+                    let day = parse_day(raw);
+                    if day.is_none() {
+                        errors.push(format!(
+                            "Enter the {what} date like 2026-11-25, in a year between 1970 and 9999."
+                        ));
+                    }
+                    day
                 };
                 match (
                     parse(&self.from, "start", &mut errors),

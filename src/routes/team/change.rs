@@ -7,10 +7,14 @@ use serde::Deserialize;
 
 use super::list::{render_team, AddForm};
 use crate::csrf::CsrfForm;
+use crate::db::per_backend::lock_team;
 use crate::db::{self, Pool};
+use crate::domain::lifecycle::{Actor, Member};
 use crate::domain::team::{check_change, MemberChange, TeamRefusal};
 use crate::domain::{hash_password, Password, Role};
 use crate::error::AppError;
+use crate::models::conversation::Conversation;
+use crate::models::now;
 use crate::models::session::Session;
 use crate::models::user::User;
 use crate::routes::see_other;
@@ -38,8 +42,14 @@ async fn apply(
     new_hash: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (actor_id, actor_role) = (user.id, user.role);
+    let releaser = Actor::Member(Member {
+        id: user.id,
+        name: user.name.clone(),
+        role: user.role,
+    });
     let outcome = db::run(pool, move |conn| {
         db::write_transaction::<_, AppError, _>(conn, |conn| {
+            lock_team(conn)?;
             let member = User::find(conn, target)?.ok_or(AppError::NotFound)?;
             let target_counts = member.active && member.role == Role::Admin;
             let other_admins = User::active_admins(conn)? - i64::from(target_counts);
@@ -61,6 +71,8 @@ async fn apply(
                 MemberChange::Deactivate => {
                     User::set_active(conn, target, false)?;
                     Session::end_all_for_user(conn, target)?;
+                    // Their customers go back to the queue in the same transaction.
+                    Conversation::release_all_held_by(conn, target, &releaser, now())?;
                     format!("{} is deactivated and signed out everywhere.", member.name)
                 }
                 MemberChange::Reactivate => {
