@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod auth_redirects;
 mod auth_sessions;
 mod auth_setup;
 mod auth_sign_in;

@@ -7,19 +7,19 @@ use serde::Deserialize;
 
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
-use crate::domain::{verify_against_dummy, verify_password, Email};
+use crate::domain::{verify_against_dummy, verify_password, Email, LocalPath};
 use crate::error::AppError;
 use crate::models::sign_in_failure::SignInFailure;
 use crate::models::user::User;
 use crate::routes::{render_with_status, see_other, Area, Chrome};
-use crate::session::{safe_next, CurrentUser, WebSession};
+use crate::session::{CurrentUser, WebSession};
 
 #[derive(Template)]
 #[template(path = "auth/sign_in.html")]
 struct SignInPage {
     chrome: Chrome,
     email: String,
-    next: String,
+    next: LocalPath,
     error: Option<String>,
     notice: Option<&'static str>,
 }
@@ -38,9 +38,9 @@ pub async fn form(
     if !super::has_members(&pool).await? {
         return Ok(see_other("/setup"));
     }
-    let next = safe_next(query.next.as_deref());
+    let next = LocalPath::parse_or_home(query.next.as_deref());
     if CurrentUser::load(&req).await?.is_some() {
-        return Ok(see_other(&next));
+        return Ok(see_other(next.as_str()));
     }
     let page = SignInPage {
         chrome: Chrome::new(&req, "Sign in", None, Area::Outside),
@@ -93,7 +93,7 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<SignInForm>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    let next = safe_next(Some(&form.next));
+    let next = LocalPath::parse_or_home(Some(&form.next));
     let refuse = |status: StatusCode, message: String| {
         render_with_status(
             status,
@@ -146,7 +146,7 @@ pub async fn submit(
     match attempt {
         Attempt::Accepted(user_id) => {
             super::begin_session(&pool, &WebSession::from_request(&req), user_id).await?;
-            Ok(see_other(&next))
+            Ok(see_other(next.as_str()))
         }
         Attempt::Refused => refuse(
             StatusCode::UNAUTHORIZED,
