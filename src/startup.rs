@@ -20,6 +20,7 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
+use crate::routes::auth::gate::SignInGate;
 use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
 use crate::session::require_role;
 
@@ -146,6 +147,7 @@ impl RootSpanBuilder for RequestLog {
 
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
     let cookie_secure = config.cookie_secure;
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -162,6 +164,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
+            .app_data(sign_in_gate.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {

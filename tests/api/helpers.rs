@@ -163,6 +163,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         pool_size: 4,
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
+        trust_proxy: false,
     }
 }
 

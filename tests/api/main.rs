@@ -6,6 +6,7 @@ mod auth_redirects;
 mod auth_sessions;
 mod auth_setup;
 mod auth_sign_in;
+mod auth_throttle;
 mod browser;
 mod chat;
 mod cli;

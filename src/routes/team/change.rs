@@ -12,6 +12,7 @@ use crate::domain::team::{check_change, MemberChange, TeamRefusal};
 use crate::domain::{hash_password, Password, Role};
 use crate::error::AppError;
 use crate::models::session::Session;
+use crate::models::sign_in_failure::SignInFailure;
 use crate::models::user::User;
 use crate::routes::see_other;
 use crate::session::{CurrentUser, WebSession};
@@ -70,6 +71,8 @@ async fn apply(
                 MemberChange::Password => {
                     User::set_password_hash(conn, target, new_hash.as_deref().unwrap_or_default())?;
                     Session::end_all_for_user(conn, target)?;
+                    // The new password is the way back in: a pause for guessing the old one ends.
+                    SignInFailure::clear(conn, &member.email)?;
                     format!(
                         "{} has a new password and was signed out everywhere.",
                         member.name
