@@ -19,7 +19,8 @@ use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::models::server_secret::ServerSecret;
+use crate::models::server_secret::{ServerSecret, SETUP_CODE};
+use crate::models::user::User;
 use crate::routes::auth::gate::SignInGate;
 use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
 use crate::session::require_role;
@@ -28,30 +29,46 @@ use crate::session::require_role;
 pub struct Application {
     port: u16,
     server: Server,
+    setup_link: Option<String>,
 }
 
 impl Application {
     /// Opens and migrates the database, then binds `config.addr`.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let setup_config = config.clone();
-        let (pool, key) = web::block(move || -> anyhow::Result<(Pool, Key)> {
+        let (pool, key, setup_code) = web::block(move || {
             let pool = prepare_database(&setup_config)?;
             let key = session_key(&setup_config, &pool)?;
-            Ok((pool, key))
+            let setup_code = setup_code(&pool)?;
+            anyhow::Ok((pool, key, setup_code))
         })
         .await??;
         let listener = TcpListener::bind(&config.addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
+        let setup_link = setup_code.map(|code| format!("http://{bound}/setup?code={code}"));
+        if let Some(link) = &setup_link {
+            tracing::warn!("No team members yet: create the first admin at {link}");
+        }
         if config.background_jobs {
             crate::jobs::start(pool.clone());
         }
         let server = serve(listener, pool, key, &config)?;
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            setup_link,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// On a database without team members: the one-time link that creates the first admin.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
@@ -91,6 +108,17 @@ fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
         }
     };
     Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
+}
+
+/// On a team without members, the one-time code that lets whoever reads the server's output
+/// create the first admin. Generated once and kept, so every instance prints the same link.
+fn setup_code(pool: &Pool) -> anyhow::Result<Option<String>> {
+    let mut conn = pool.get()?;
+    if User::count(&mut conn)? > 0 {
+        return Ok(None);
+    }
+    let code = ServerSecret::get_or_create(&mut conn, SETUP_CODE, crate::session::random_token)?;
+    Ok(Some(code))
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -303,6 +303,12 @@ impl TestApp {
             .expect("connect to test database")
     }
 
+    /// The one-time code of the first-admin setup link, as `hearken serve` printed it.
+    pub fn setup_code(&self) -> Option<String> {
+        use hearken::models::server_secret::{ServerSecret, SETUP_CODE};
+        ServerSecret::get(&mut self.db(), SETUP_CODE).expect("read server secrets")
+    }
+
     /// Adds a team member straight into the database.
     pub fn add_member(&self, name: &str, email: &str, role: Role, password: &str) -> User {
         let name = PersonName::parse(name).unwrap();
