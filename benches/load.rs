@@ -308,6 +308,7 @@ async fn main() {
         workers: Some(2),
         pool_size,
         background_jobs: false,
+        trust_proxy: false,
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");
     let ids = Arc::new(arrange(&config, agents, conversations));

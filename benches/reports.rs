@@ -46,6 +46,7 @@ async fn main() {
         workers: Some(2),
         pool_size: 4,
         background_jobs: false,
+        trust_proxy: false,
     };
 
     let mut admin_conn = PgConnection::establish(&admin).expect("connect to BENCH_DATABASE_URL");

@@ -180,6 +180,12 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         let app = Application::build(config).await?;
         tracing::info!(%database, "Hearken is listening on http://{addr}");
         println!("Hearken is listening on http://{addr} (database: {database})");
+        if let Some(link) = app.setup_link() {
+            println!(
+                "No team members yet. Create the first admin at this one-time link:\n  {link}\n\
+                 (or run `hearken user add --role admin ...`)"
+            );
+        }
         app.run_until_stopped().await?;
         Ok(())
     })

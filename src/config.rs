@@ -97,6 +97,18 @@ pub struct Config {
         global = true
     )]
     pub background_jobs: bool,
+
+    /// true when Hearken sits behind a reverse proxy that appends the client's address to X-Forwarded-For: failed sign-ins are then counted per that address. false counts them per connecting address and ignores the header, which clients could forge.
+    #[arg(
+        long,
+        env = "HEARKEN_TRUST_PROXY",
+        value_name = "HEARKEN_TRUST_PROXY",
+        default_value_t = false,
+        value_parser = true_or_false,
+        action = ArgAction::Set,
+        global = true
+    )]
+    pub trust_proxy: bool,
 }
 
 fn database(value: &str) -> Result<DatabaseLocation, String> {

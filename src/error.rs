@@ -4,6 +4,8 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::domain::LocalPath;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("page not found")]
@@ -11,7 +13,7 @@ pub enum AppError {
     #[error("forbidden for this role")]
     Forbidden,
     #[error("sign-in required")]
-    SignInRequired { next: String },
+    SignInRequired { next: LocalPath },
     #[error("missing or wrong CSRF token")]
     Csrf,
     #[error("bad request: {0}")]
@@ -98,10 +100,10 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if let AppError::SignInRequired { next } = self {
-            let location = if next.is_empty() || next == "/" {
+            let location = if next.is_home() {
                 "/sign-in".to_owned()
             } else {
-                format!("/sign-in?next={}", url_encode(next))
+                format!("/sign-in?next={}", url_encode(next.as_str()))
             };
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))

@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::db::{self, Pool};
-use crate::domain::Role;
+use crate::domain::{LocalPath, Role};
 use crate::error::AppError;
 use crate::models::session::Session as StoredSession;
 use crate::models::user::User;
@@ -146,29 +146,11 @@ impl FromRequest for CurrentUser {
 }
 
 /// The path and query of a GET request, to come back to after signing in.
-fn requested_path(req: &HttpRequest) -> String {
+fn requested_path(req: &HttpRequest) -> LocalPath {
     if req.method() != actix_web::http::Method::GET {
-        return String::new();
+        return LocalPath::home();
     }
-    match req.uri().path_and_query() {
-        Some(pq) => pq.as_str().to_owned(),
-        None => String::new(),
-    }
-}
-
-/// Only same-site paths may be used as a post-sign-in destination.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains(['\r', '\n']) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    LocalPath::parse_or_home(req.uri().path_and_query().map(|pq| pq.as_str()))
 }
 
 /// Middleware body for a route scope: signed-in members with at least `required` may pass;

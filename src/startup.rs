@@ -18,37 +18,55 @@ use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
 use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::error::AppError;
-use crate::models::server_secret::ServerSecret;
+use crate::models::server_secret::{ServerSecret, SETUP_CODE};
+use crate::models::user::User;
+use crate::routes::auth::gate::SignInGate;
 use crate::routes::table::{form_limit, FORM_LIMIT};
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
 pub struct Application {
     port: u16,
     server: Server,
+    setup_link: Option<String>,
 }
 
 impl Application {
     /// Opens and migrates the database, then binds `config.addr`.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let setup_config = config.clone();
-        let (pool, key) = web::block(move || -> anyhow::Result<(Pool, Key)> {
+        let (pool, key, setup_code) = web::block(move || {
             let pool = prepare_database(&setup_config)?;
             let key = session_key(&setup_config, &pool)?;
-            Ok((pool, key))
+            let setup_code = setup_code(&pool)?;
+            anyhow::Ok((pool, key, setup_code))
         })
         .await??;
         let listener = TcpListener::bind(&config.addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
+        let setup_link = setup_code.map(|code| format!("http://{bound}/setup?code={code}"));
+        if let Some(link) = &setup_link {
+            tracing::warn!("No team members yet: create the first admin at {link}");
+        }
         if config.background_jobs {
             crate::jobs::start(pool.clone());
         }
         let server = serve(listener, pool, key, &config)?;
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            setup_link,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// On a database without team members: the one-time link that creates the first admin.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
@@ -88,6 +106,17 @@ fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
         }
     };
     Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
+}
+
+/// On a team without members, the one-time code that lets whoever reads the server's output
+/// create the first admin. Generated once and kept, so every instance prints the same link.
+fn setup_code(pool: &Pool) -> anyhow::Result<Option<String>> {
+    let mut conn = pool.get()?;
+    if User::count(&mut conn)? > 0 {
+        return Ok(None);
+    }
+    let code = ServerSecret::get_or_create(&mut conn, SETUP_CODE, crate::session::random_token)?;
+    Ok(Some(code))
 }
 
 fn security_headers() -> DefaultHeaders {
@@ -144,6 +173,7 @@ impl RootSpanBuilder for RequestLog {
 
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
     let cookie_secure = config.cookie_secure;
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -160,6 +190,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
+            .app_data(sign_in_gate.clone())
             .wrap(from_fn(refuse_oversize_forms))
             .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))

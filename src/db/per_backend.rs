@@ -81,3 +81,17 @@ pub fn lock_conversation(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// Holds every sign-in reservation in turn until the end of the transaction, so concurrent
+/// attempts cannot all read "4 failures so far" (PostgreSQL's advisory lock, shared by every
+/// instance). SQLite needs nothing: `BEGIN IMMEDIATE` already lets one writer in at a time.
+pub fn lock_sign_in_attempts(conn: &mut AnyConnection) -> QueryResult<()> {
+    /// An arbitrary constant, distinct from the migration lock.
+    const SIGN_IN_LOCK: i64 = 0x0048_4541_5253_494e;
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(SIGN_IN_LOCK)
+            .execute(pg)?;
+    }
+    Ok(())
+}

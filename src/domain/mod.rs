@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_table;
+pub mod local_path;
 pub mod report;
 pub mod role;
 pub mod team;
@@ -17,6 +18,7 @@ pub use conversation::{Author, ConversationState, Outcome, SystemEvent};
 pub use credentials::{
     hash_password, verify_against_dummy, verify_password, Email, Password, PersonName,
 };
+pub use local_path::LocalPath;
 pub use role::Role;
 
 /// A stored text value that is not one of an enumeration's known values.

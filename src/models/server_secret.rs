@@ -5,6 +5,9 @@ use diesel::prelude::*;
 use crate::db::schema::server_secrets;
 use crate::db::AnyConnection;
 
+/// The one-time code of the first-admin setup link; it exists while the team has no members.
+pub const SETUP_CODE: &str = "setup_code";
+
 pub struct ServerSecret;
 
 impl ServerSecret {
@@ -48,5 +51,9 @@ impl ServerSecret {
             )) => Self::get(conn, name)?.ok_or(diesel::result::Error::NotFound),
             Err(e) => Err(e),
         }
+    }
+
+    pub fn delete(conn: &mut AnyConnection, name: &str) -> QueryResult<usize> {
+        diesel::delete(server_secrets::table.find(name)).execute(conn)
     }
 }

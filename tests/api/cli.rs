@@ -174,6 +174,7 @@ fn help_documents_every_command_and_variable() {
         "[env: HEARKEN_WORKERS",
         "[env: HEARKEN_POOL_SIZE=] [default: 10]",
         "[env: HEARKEN_BACKGROUND_JOBS=] [default: true]",
+        "[env: HEARKEN_TRUST_PROXY=] [default: false]",
         "[env: RUST_LOG",
     ] {
         assert!(help.contains(expected), "--help lacks {expected}");

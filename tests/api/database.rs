@@ -43,7 +43,6 @@ async fn migrations_build_the_whole_schema_from_empty(backend: Backend) {
         "users",
         "sessions",
         "sign_in_failures",
-        "server_secrets",
         "customers",
         "conversations",
         "messages",
@@ -57,6 +56,12 @@ async fn migrations_build_the_whole_schema_from_empty(backend: Backend) {
             "{table}"
         );
     }
+    // The only server secret on an empty team is its first-admin setup code.
+    let secrets: Vec<String> = hearken::db::schema::server_secrets::table
+        .select(hearken::db::schema::server_secrets::name)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(secrets, [hearken::models::server_secret::SETUP_CODE]);
     // Team settings start as one row with the documented defaults.
     let settings = hearken::models::team_settings::TeamSettings::get(&mut conn).unwrap();
     assert_eq!(settings.wait_time_minutes, 15);

@@ -163,6 +163,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         pool_size: 4,
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
+        trust_proxy: false,
     }
 }
 
@@ -300,6 +301,12 @@ impl TestApp {
         Manager::new(DatabaseLocation::parse(&self.database_url))
             .connect()
             .expect("connect to test database")
+    }
+
+    /// The one-time code of the first-admin setup link, as `hearken serve` printed it.
+    pub fn setup_code(&self) -> Option<String> {
+        use hearken::models::server_secret::{ServerSecret, SETUP_CODE};
+        ServerSecret::get(&mut self.db(), SETUP_CODE).expect("read server secrets")
     }
 
     /// Adds a team member straight into the database.

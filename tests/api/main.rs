@@ -2,9 +2,11 @@
 
 mod helpers;
 
+mod auth_redirects;
 mod auth_sessions;
 mod auth_setup;
 mod auth_sign_in;
+mod auth_throttle;
 mod browser;
 mod chat;
 mod chat_races;

@@ -1,5 +1,6 @@
 //! Signing in and out, and creating the first admin on an empty database.
 
+pub mod gate;
 pub mod setup;
 pub mod sign_in;
 pub mod sign_out;

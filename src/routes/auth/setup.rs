@@ -1,15 +1,17 @@
-//! `GET/POST /setup`: on a database without members, the first visitor creates the first admin.
+//! `GET/POST /setup`: on a database without members, whoever holds the one-time setup link
+//! (printed by `hearken serve`) creates the first admin.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::error::AppError;
-use crate::models::server_secret::ServerSecret;
+use crate::models::server_secret::{ServerSecret, SETUP_CODE};
 use crate::models::user::{NewUser, User};
 use crate::routes::{render_with_status, see_other, Area, Chrome};
 use crate::session::WebSession;
@@ -21,19 +23,80 @@ const SETUP_MARKER: &str = "first_admin_created";
 #[template(path = "auth/setup.html")]
 struct SetupPage {
     chrome: Chrome,
+    code: String,
     name: String,
     email: String,
     errors: Vec<&'static str>,
 }
 
-pub async fn form(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpResponse, AppError> {
-    if super::has_members(&pool).await? {
-        return Ok(see_other("/sign-in"));
+/// Shown instead of the form without the right code: where the link is.
+#[derive(Template)]
+#[template(path = "auth/setup_locked.html")]
+struct SetupLockedPage {
+    chrome: Chrome,
+}
+
+/// Whether this request may use the setup form.
+enum Access {
+    /// The team has members: setup is over.
+    Closed,
+    Refused,
+    Allowed,
+}
+
+async fn check_code(pool: &Pool, given: String) -> Result<Access, AppError> {
+    db::run(pool, move |conn| {
+        if User::count(conn)? > 0 {
+            return Ok(Access::Closed);
+        }
+        let stored = ServerSecret::get(conn, SETUP_CODE)?;
+        // Compared in constant time, so response times do not reveal how much of a guess matched.
+        let matches = stored.is_some_and(|stored| {
+            !given.is_empty() && bool::from(stored.as_bytes().ct_eq(given.as_bytes()))
+        });
+        Ok(if matches {
+            Access::Allowed
+        } else {
+            Access::Refused
+        })
+    })
+    .await
+}
+
+/// The answer when setup is over or the code is missing or wrong; `None` lets the form through.
+fn refusal(req: &HttpRequest, access: Access) -> Option<Result<HttpResponse, AppError>> {
+    match access {
+        Access::Allowed => None,
+        Access::Closed => Some(Ok(see_other("/sign-in"))),
+        Access::Refused => Some(render_with_status(
+            StatusCode::FORBIDDEN,
+            &SetupLockedPage {
+                chrome: Chrome::new(req, "Setup link needed", None, Area::Outside),
+            },
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn form(
+    req: HttpRequest,
+    query: web::Query<SetupQuery>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, AppError> {
+    let code = query.into_inner().code;
+    if let Some(answer) = refusal(&req, check_code(&pool, code.clone()).await?) {
+        return answer;
     }
     render_with_status(
         StatusCode::OK,
         &SetupPage {
             chrome: Chrome::new(&req, "Create the first admin", None, Area::Outside),
+            code,
             name: String::new(),
             email: String::new(),
             errors: Vec::new(),
@@ -43,6 +106,8 @@ pub async fn form(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpRespons
 
 #[derive(Deserialize)]
 pub struct SetupForm {
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -58,6 +123,9 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<SetupForm>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
+    if let Some(answer) = refusal(&req, check_code(&pool, form.code.clone()).await?) {
+        return answer;
+    }
     let name = PersonName::parse(&form.name);
     let email = Email::parse(&form.email);
     let password = Password::parse(&form.password);
@@ -79,6 +147,7 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             &SetupPage {
                 chrome: Chrome::new(&req, "Create the first admin", None, Area::Outside),
+                code: form.code,
                 name: form.name,
                 email: form.email,
                 errors,
@@ -92,6 +161,8 @@ pub async fn submit(
             if User::count(conn)? > 0 {
                 return Err(diesel::result::Error::RollbackTransaction);
             }
+            // The link has done its job; it must not outlive the first admin.
+            ServerSecret::delete(conn, SETUP_CODE)?;
             User::create(conn, &NewUser::new(&name, &email, &hash, Role::Admin))
         });
         match result {

@@ -3,23 +3,25 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
+use super::gate::SignInGate;
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
-use crate::domain::{verify_against_dummy, verify_password, Email};
+use crate::domain::{verify_against_dummy, verify_password, Email, LocalPath};
 use crate::error::AppError;
-use crate::models::sign_in_failure::SignInFailure;
+use crate::models::sign_in_failure::{Reservation, SignInFailure};
 use crate::models::user::User;
 use crate::routes::{render_with_status, see_other, Area, Chrome};
-use crate::session::{safe_next, CurrentUser, WebSession};
+use crate::session::{CurrentUser, WebSession};
 
 #[derive(Template)]
 #[template(path = "auth/sign_in.html")]
 struct SignInPage {
     chrome: Chrome,
     email: String,
-    next: String,
+    next: LocalPath,
     error: Option<String>,
     notice: Option<&'static str>,
 }
@@ -38,9 +40,9 @@ pub async fn form(
     if !super::has_members(&pool).await? {
         return Ok(see_other("/setup"));
     }
-    let next = safe_next(query.next.as_deref());
+    let next = LocalPath::parse_or_home(query.next.as_deref());
     if CurrentUser::load(&req).await?.is_some() {
-        return Ok(see_other(&next));
+        return Ok(see_other(next.as_str()));
     }
     let page = SignInPage {
         chrome: Chrome::new(&req, "Sign in", None, Area::Outside),
@@ -66,34 +68,82 @@ pub struct SignInForm {
 enum Attempt {
     Accepted(i64),
     Refused,
-    Paused { minutes: i64 },
+    EmailPaused { minutes: i64 },
+    ClientPaused { minutes: i64 },
+    Busy,
 }
 
-/// What the database says before the password is checked.
-enum Lookup {
-    Paused { minutes: i64 },
-    Found(Option<User>),
+/// Whole minutes from now until `until`, at least one.
+fn minutes_until(until: NaiveDateTime) -> i64 {
+    let minutes = ((until - crate::models::now()).num_seconds() + 59) / 60;
+    minutes.max(1)
 }
 
-async fn lookup(pool: &Pool, email: Email) -> Result<Lookup, AppError> {
-    db::run(pool, move |conn| {
-        if let Some(until) = SignInFailure::paused_until(conn, email.as_str())? {
-            let minutes = ((until - crate::models::now()).num_seconds() + 59) / 60;
-            return Ok(Lookup::Paused {
-                minutes: minutes.max(1),
-            });
-        }
-        Ok(Lookup::Found(User::find_by_email(conn, &email)?))
+/// Counts the attempt before checking the password (so concurrent guesses cannot all be
+/// checked), checks it holding no connection, and forgets the count if it was right.
+async fn attempt(
+    pool: &Pool,
+    gate: &SignInGate,
+    client: String,
+    email: Email,
+    password: String,
+) -> Result<Attempt, AppError> {
+    // Held to the end: only a few attempts at a time use the pool and the CPU.
+    let Some(_turn) = gate.admit().await else {
+        return Ok(Attempt::Busy);
+    };
+    let address = email.clone();
+    let (reservation, user) = db::run(pool, move |conn| {
+        let reservation = SignInFailure::reserve(conn, address.as_str(), &client)?;
+        let user = match reservation {
+            Reservation::Reserved => User::find_by_email(conn, &address)?,
+            _ => None,
+        };
+        Ok((reservation, user))
     })
-    .await
+    .await?;
+    match reservation {
+        Reservation::Reserved => {}
+        Reservation::EmailPaused(until) => {
+            return Ok(Attempt::EmailPaused {
+                minutes: minutes_until(until),
+            })
+        }
+        Reservation::ClientPaused(until) => {
+            return Ok(Attempt::ClientPaused {
+                minutes: minutes_until(until),
+            })
+        }
+    }
+    // Argon2 is slow on purpose: it runs on a blocking thread, holding no connection.
+    let accepted = web::block(move || match user {
+        Some(user) => {
+            (verify_password(&user.password_hash, &password) && user.active).then_some(user.id)
+        }
+        None => {
+            verify_against_dummy(&password);
+            None
+        }
+    })
+    .await?;
+    let Some(user_id) = accepted else {
+        return Ok(Attempt::Refused);
+    };
+    db::run(pool, move |conn| {
+        SignInFailure::clear(conn, email.as_str())?;
+        Ok(())
+    })
+    .await?;
+    Ok(Attempt::Accepted(user_id))
 }
 
 pub async fn submit(
     req: HttpRequest,
     CsrfForm(form): CsrfForm<SignInForm>,
     pool: web::Data<Pool>,
+    gate: web::Data<SignInGate>,
 ) -> Result<HttpResponse, AppError> {
-    let next = safe_next(Some(&form.next));
+    let next = LocalPath::parse_or_home(Some(&form.next));
     let refuse = |status: StatusCode, message: String| {
         render_with_status(
             status,
@@ -116,49 +166,36 @@ pub async fn submit(
             "Enter your password.".to_owned(),
         );
     }
-    let password = form.password.clone();
-    let attempt = match lookup(&pool, email.clone()).await? {
-        Lookup::Paused { minutes } => Attempt::Paused { minutes },
-        Lookup::Found(user) => {
-            // Argon2 is slow on purpose: it runs on a blocking thread, holding no connection.
-            let accepted = web::block(move || match user {
-                Some(user) => (verify_password(&user.password_hash, &password) && user.active)
-                    .then_some(user.id),
-                None => {
-                    verify_against_dummy(&password);
-                    None
-                }
-            })
-            .await?;
-            db::run(&pool, move |conn| match accepted {
-                Some(user_id) => {
-                    SignInFailure::clear(conn, email.as_str())?;
-                    Ok(Attempt::Accepted(user_id))
-                }
-                None => {
-                    SignInFailure::record(conn, email.as_str())?;
-                    Ok(Attempt::Refused)
-                }
-            })
-            .await?
-        }
-    };
-    match attempt {
+    let client = gate.client_address(&req);
+    let result = attempt(&pool, &gate, client, email, form.password.clone()).await?;
+    let plural = |minutes: i64| if minutes == 1 { "" } else { "s" };
+    match result {
         Attempt::Accepted(user_id) => {
             super::begin_session(&pool, &WebSession::from_request(&req), user_id).await?;
-            Ok(see_other(&next))
+            Ok(see_other(next.as_str()))
         }
         Attempt::Refused => refuse(
             StatusCode::UNAUTHORIZED,
             "That email and password do not match an active account.".to_owned(),
         ),
-        Attempt::Paused { minutes } => refuse(
+        Attempt::EmailPaused { minutes } => refuse(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "Too many failed sign-ins for this address. Try again in {minutes} minute{}, \
                  or ask an admin to reset your password.",
-                if minutes == 1 { "" } else { "s" }
+                plural(minutes)
             ),
+        ),
+        Attempt::ClientPaused { minutes } => refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed sign-ins from your network. Try again in {minutes} minute{}.",
+                plural(minutes)
+            ),
+        ),
+        Attempt::Busy => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is busy right now. Try again in a moment.".to_owned(),
         ),
     }
 }

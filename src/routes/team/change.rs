@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::models::conversation::Conversation;
 use crate::models::now;
 use crate::models::session::Session;
+use crate::models::sign_in_failure::SignInFailure;
 use crate::models::user::User;
 use crate::routes::see_other;
 use crate::session::{CurrentUser, WebSession};
@@ -82,6 +83,8 @@ async fn apply(
                 MemberChange::Password => {
                     User::set_password_hash(conn, target, new_hash.as_deref().unwrap_or_default())?;
                     Session::end_all_for_user(conn, target)?;
+                    // The new password is the way back in: a pause for guessing the old one ends.
+                    SignInFailure::clear(conn, &member.email)?;
                     format!(
                         "{} has a new password and was signed out everywhere.",
                         member.name

@@ -1,0 +1,2 @@
+DROP INDEX sign_in_failures_client_idx;
+ALTER TABLE sign_in_failures DROP COLUMN client_address;
