@@ -27,6 +27,7 @@ use crate::session::require_role;
 pub struct Application {
     port: u16,
     server: Server,
+    pool: Pool,
 }
 
 impl Application {
@@ -45,12 +46,17 @@ impl Application {
         if config.background_jobs {
             crate::jobs::start(pool.clone());
         }
-        let server = serve(listener, pool, key, &config)?;
-        Ok(Application { port, server })
+        let server = serve(listener, pool.clone(), key, &config)?;
+        Ok(Application { port, server, pool })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool the server uses, so tests can occupy its connections deterministically.
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
@@ -146,6 +152,8 @@ impl RootSpanBuilder for RequestLog {
 
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    // The health check's own way to the database, for when the pool has no connection free.
+    let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
     let cookie_secure = config.cookie_secure;
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -162,6 +170,7 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(security_headers())
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
+            .app_data(health_manager.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
