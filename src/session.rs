@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::models::session::Session as StoredSession;
+use crate::models::session::{IdleLimit, Session as StoredSession};
 use crate::models::user::User;
 
 const SESSION_TOKEN: &str = "sid";
@@ -101,9 +101,13 @@ impl CurrentUser {
                     .ok_or_else(|| anyhow::anyhow!("database pool missing from app data"))?
                     .get_ref()
                     .clone();
+                let idle = *req
+                    .app_data::<web::Data<IdleLimit>>()
+                    .ok_or_else(|| anyhow::anyhow!("idle limit missing from app data"))?
+                    .get_ref();
                 let hash = token_hash(&token);
                 db::run(&pool, move |conn| {
-                    Ok(StoredSession::find_user(conn, &hash)?)
+                    Ok(StoredSession::find_user(conn, &hash, idle)?)
                 })
                 .await?
                 .map(|(_, user)| CurrentUser::from(user))

@@ -20,7 +20,10 @@ use crate::db::{self, Pool};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::server_secret::ServerSecret;
-use crate::routes::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
+use crate::models::session::IdleLimit;
+use crate::routes::{
+    account, assets, auth, chat, conversations, health, kb, live, reports, settings, team,
+};
 use crate::session::require_role;
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
@@ -98,8 +101,9 @@ fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
     Ok(Key::from(Sha512::digest(secret.as_bytes()).as_slice()))
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// Headers for every response; `DefaultHeaders` leaves a header a handler set itself alone.
+fn security_headers(cookie_secure: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -108,6 +112,16 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
+        // Every dynamic response, not only signed-in ones: anonymous pages carry the session's
+        // CSRF token (sign-in, setup) or a visitor's own chat, so none may sit in a cache or in
+        // the back button of a shared computer. Static files set their own caching.
+        .add(("Cache-Control", "no-store"));
+    // Secure cookies mean Hearken is served over HTTPS: browsers should never try plain HTTP.
+    if cookie_secure {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
 }
 
 /// Request logs: each request runs in a span carrying its request id (so every line logged while
@@ -152,6 +166,7 @@ impl RootSpanBuilder for RequestLog {
 
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let idle_limit = web::Data::new(IdleLimit::hours(config.session_idle_hours));
     // The health check's own way to the database, for when the pool has no connection free.
     let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
     let cookie_secure = config.cookie_secure;
@@ -167,9 +182,10 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .build();
         App::new()
             .wrap(sessions)
-            .wrap(security_headers())
+            .wrap(security_headers(cookie_secure))
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
+            .app_data(idle_limit.clone())
             .app_data(health_manager.clone())
             .app_data(web::PayloadConfig::new(64 * 1024))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
@@ -256,6 +272,16 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
                     .wrap(from_fn(|req, next| require_role(Role::Lead, req, next)))
                     .route("", web::get().to(settings::edit::form))
                     .route("", web::post().to(settings::edit::submit)),
+            )
+            .service(
+                web::scope("/account")
+                    .wrap(from_fn(|req, next| require_role(Role::Agent, req, next)))
+                    .route("", web::get().to(account::show::show))
+                    .route("/password", web::post().to(account::password::submit))
+                    .route(
+                        "/sign-out-others",
+                        web::post().to(account::sessions::sign_out_others),
+                    ),
             )
             .service(
                 web::scope("/team")

@@ -163,6 +163,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         cookie_secure: false,
         workers: Some(1),
         pool_size: 4,
+        session_idle_hours: 12,
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
     }
@@ -203,7 +204,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-/// Like `spawn_app`, with settings changed from the test defaults.
+/// Like `spawn_app`, with settings changed from the test defaults (Secure cookies, idle hours).
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, guard) = create_database(backend);
     let secret = Some(format!("test-secret-{}-{}", unique_name(), unique_name()));

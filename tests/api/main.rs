@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account;
 mod auth_sessions;
 mod auth_setup;
 mod auth_sign_in;
@@ -12,6 +13,7 @@ mod consistency;
 mod conversation_actions;
 mod conversations;
 mod database;
+mod headers;
 mod health;
 mod jobs;
 mod kb;
