@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -178,17 +178,20 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Middleware body for a route scope: signed-in members with at least `required` may pass;
 /// anonymous visitors go to sign-in, others get the 403 page. Used with
 /// `middleware::from_fn(|req, next| require_role(Role::Lead, req, next))`.
-pub async fn require_role(
+/// Refusals are answered here as responses, not errors: an error would pass the outer
+/// middleware (security headers, no-store) untouched.
+pub async fn require_role<B: MessageBody>(
     required: Role,
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    match CurrentUser::load(req.request()).await? {
-        None => Err(AppError::SignInRequired {
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let refusal = match CurrentUser::load(req.request()).await {
+        Err(error) => error,
+        Ok(None) => AppError::SignInRequired {
             next: requested_path(req.request()),
-        }
-        .into()),
-        Some(user) if !user.may(required) => Err(AppError::Forbidden.into()),
-        Some(_) => next.call(req).await,
-    }
+        },
+        Ok(Some(user)) if !user.may(required) => AppError::Forbidden,
+        Ok(Some(_)) => return Ok(next.call(req).await?.map_into_left_body()),
+    };
+    Ok(req.error_response(refusal).map_into_right_body())
 }

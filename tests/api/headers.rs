@@ -94,3 +94,32 @@ on_both_backends!(
     hsts_is_sent_only_when_cookies_are_secure,
     signed_in_pages_are_never_stored,
 );
+
+/// The role guard refuses before any handler runs; its answers carry the same headers.
+async fn refusals_by_the_role_guard_carry_the_headers_too(backend: Backend) {
+    let secure = spawn_app_with(backend, |config| config.cookie_secure = true).await;
+    let plain = spawn_app(backend).await;
+    plain.signed_in_as(Role::Agent).await;
+
+    let anonymous = secure.get("/reports").await;
+    let forbidden = plain.get("/reports").await;
+
+    assert_eq!(anonymous.status().as_u16(), 303);
+    assert_eq!(
+        header(&anonymous, "strict-transport-security").as_deref(),
+        Some("max-age=31536000")
+    );
+    assert_eq!(forbidden.status().as_u16(), 403);
+    for response in [anonymous, forbidden] {
+        assert_eq!(
+            header(&response, "cache-control").as_deref(),
+            Some("no-store")
+        );
+        assert_eq!(
+            header(&response, "x-frame-options").as_deref(),
+            Some("DENY")
+        );
+    }
+}
+
+on_both_backends!(refusals_by_the_role_guard_carry_the_headers_too);
