@@ -309,6 +309,7 @@ async fn main() {
         pool_size,
         background_jobs: false,
         trust_proxy: false,
+        session_idle_hours: 12,
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");
     let ids = Arc::new(arrange(&config, agents, conversations));

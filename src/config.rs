@@ -75,6 +75,17 @@ pub struct Config {
     )]
     pub workers: Option<usize>,
 
+    /// Hours (1 to 336) a signed-in session may go unused before it is signed out; a sign-in lasts at most 14 days in any case
+    #[arg(
+        long,
+        env = "HEARKEN_SESSION_IDLE_HOURS",
+        value_name = "HEARKEN_SESSION_IDLE_HOURS",
+        default_value_t = 12,
+        value_parser = idle_hours,
+        global = true
+    )]
+    pub session_idle_hours: u32,
+
     /// Database connections per instance
     #[arg(
         long,
@@ -156,6 +167,16 @@ fn positive<T: FromStr + PartialOrd + Default>(value: &str) -> Result<T, String>
         .ok_or_else(|| "must be a positive number".to_owned())
 }
 
+/// Beyond 14 days (336 hours) the absolute limit of a sign-in applies first anyway.
+fn idle_hours(value: &str) -> Result<u32, String> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|hours| (1..=336).contains(hours))
+        .ok_or_else(|| "must be a whole number of hours from 1 to 336".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +189,9 @@ mod tests {
         assert_eq!(positive::<u32>("4"), Ok(4));
         assert!(positive::<u32>("0").is_err());
         assert!(positive::<usize>("-1").is_err());
+        assert_eq!(idle_hours("12"), Ok(12));
+        assert!(idle_hours("0").is_err());
+        assert!(idle_hours("337").is_err());
         let cmd = clap::Command::new("hearken");
         assert!(SecretKey
             .parse_ref(&cmd, None, "too short".as_ref())

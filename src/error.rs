@@ -41,6 +41,24 @@ struct ErrorPage<'a> {
 }
 
 impl AppError {
+    /// Whether the database could not be used at all (no connection within the pool's timeout,
+    /// or the connection died under the query): worth trying again, unlike a failed query.
+    fn database_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            AppError::Pool(_) => true,
+            // UnableToSendCommand is how libpq reports a socket that is already closed.
+            AppError::Database(
+                Error::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                    _,
+                )
+                | Error::BrokenTransactionManager,
+            ) => true,
+            _ => false,
+        }
+    }
+
     fn user_message(&self) -> (&'static str, String) {
         match self {
             AppError::NotFound => (
@@ -67,7 +85,7 @@ impl AppError {
                      was saved. Go back to keep your text, and shorten it."
                 ),
             ),
-            AppError::Pool(_) => (
+            _ if self.database_unavailable() => (
                 "Database unavailable",
                 "Hearken cannot reach its database right now. Try again in a moment.".into(),
             ),
@@ -83,6 +101,9 @@ impl AppError {
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
+        if self.database_unavailable() {
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
@@ -130,4 +151,34 @@ impl ResponseError for AppError {
 /// Percent-encodes a value for a query string.
 pub fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    #[test]
+    fn a_lost_database_answers_503_and_other_failures_500() {
+        let lost = |kind| {
+            AppError::Database(DieselError::DatabaseError(
+                kind,
+                Box::new("server closed the connection unexpectedly".to_owned()),
+            ))
+        };
+        let table = [
+            (lost(DatabaseErrorKind::ClosedConnection), 503),
+            (lost(DatabaseErrorKind::UnableToSendCommand), 503),
+            (
+                AppError::Database(DieselError::BrokenTransactionManager),
+                503,
+            ),
+            (lost(DatabaseErrorKind::UniqueViolation), 500),
+            (AppError::Database(DieselError::NotFound), 500),
+            (AppError::Database(DieselError::RollbackTransaction), 500),
+        ];
+        for (error, status) in table {
+            assert_eq!(error.status_code().as_u16(), status, "{error}");
+        }
+    }
 }

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::db::{self, Pool};
 use crate::domain::{LocalPath, Role};
 use crate::error::AppError;
-use crate::models::session::Session as StoredSession;
+use crate::models::session::{IdleLimit, Session as StoredSession};
 use crate::models::user::User;
 
 const SESSION_TOKEN: &str = "sid";
@@ -101,9 +101,13 @@ impl CurrentUser {
                     .ok_or_else(|| anyhow::anyhow!("database pool missing from app data"))?
                     .get_ref()
                     .clone();
+                let idle = *req
+                    .app_data::<web::Data<IdleLimit>>()
+                    .ok_or_else(|| anyhow::anyhow!("idle limit missing from app data"))?
+                    .get_ref();
                 let hash = token_hash(&token);
                 db::run(&pool, move |conn| {
-                    Ok(StoredSession::find_user(conn, &hash)?)
+                    Ok(StoredSession::find_user(conn, &hash, idle)?)
                 })
                 .await?
                 .map(|(_, user)| CurrentUser::from(user))
@@ -156,17 +160,20 @@ fn requested_path(req: &HttpRequest) -> LocalPath {
 /// Middleware body for a route scope: signed-in members with at least `required` may pass;
 /// anonymous visitors go to sign-in, others get the 403 page. Used with
 /// `middleware::from_fn(|req, next| require_role(Role::Lead, req, next))`.
-pub async fn require_role(
+/// Refusals are answered here as responses, not errors: an error would pass the outer
+/// middleware (security headers, no-store) untouched.
+pub async fn require_role<B: MessageBody>(
     required: Role,
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    match CurrentUser::load(req.request()).await? {
-        None => Err(AppError::SignInRequired {
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let refusal = match CurrentUser::load(req.request()).await {
+        Err(error) => error,
+        Ok(None) => AppError::SignInRequired {
             next: requested_path(req.request()),
-        }
-        .into()),
-        Some(user) if !user.may(required) => Err(AppError::Forbidden.into()),
-        Some(_) => next.call(req).await,
-    }
+        },
+        Ok(Some(user)) if !user.may(required) => AppError::Forbidden,
+        Ok(Some(_)) => return Ok(next.call(req).await?.map_into_left_body()),
+    };
+    Ok(req.error_response(refusal).map_into_right_body())
 }

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::models::server_secret::{ServerSecret, SETUP_CODE};
+use crate::models::session::IdleLimit;
 use crate::models::user::User;
 use crate::routes::auth::gate::SignInGate;
 use crate::routes::table::{form_limit, FORM_LIMIT};
@@ -28,6 +29,7 @@ pub struct Application {
     port: u16,
     server: Server,
     setup_link: Option<String>,
+    pool: Pool,
 }
 
 impl Application {
@@ -52,11 +54,12 @@ impl Application {
         if config.background_jobs {
             crate::jobs::start(pool.clone());
         }
-        let server = serve(listener, pool, key, &config)?;
+        let server = serve(listener, pool.clone(), key, &config)?;
         Ok(Application {
             port,
             server,
             setup_link,
+            pool,
         })
     }
 
@@ -67,6 +70,11 @@ impl Application {
     /// On a database without team members: the one-time link that creates the first admin.
     pub fn setup_link(&self) -> Option<&str> {
         self.setup_link.as_deref()
+    }
+
+    /// The pool the server uses, so tests can occupy its connections deterministically.
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
@@ -119,8 +127,9 @@ fn setup_code(pool: &Pool) -> anyhow::Result<Option<String>> {
     Ok(Some(code))
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// Headers for every response; `DefaultHeaders` leaves a header a handler set itself alone.
+fn security_headers(cookie_secure: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -129,6 +138,16 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
+        // Every dynamic response, not only signed-in ones: anonymous pages carry the session's
+        // CSRF token (sign-in, setup) or a visitor's own chat, so none may sit in a cache or in
+        // the back button of a shared computer. Static files set their own caching.
+        .add(("Cache-Control", "no-store"));
+    // Secure cookies mean Hearken is served over HTTPS: browsers should never try plain HTTP.
+    if cookie_secure {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
 }
 
 /// Request logs: each request runs in a span carrying its request id (so every line logged while
@@ -174,6 +193,9 @@ impl RootSpanBuilder for RequestLog {
 fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
     let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
+    let idle_limit = web::Data::new(IdleLimit::hours(config.session_idle_hours));
+    // The health check's own way to the database, for when the pool has no connection free.
+    let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
     let cookie_secure = config.cookie_secure;
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -187,10 +209,12 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .build();
         App::new()
             .wrap(sessions)
-            .wrap(security_headers())
+            .wrap(security_headers(cookie_secure))
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
             .app_data(sign_in_gate.clone())
+            .app_data(idle_limit.clone())
+            .app_data(health_manager.clone())
             .wrap(from_fn(refuse_oversize_forms))
             .app_data(web::PayloadConfig::new(FORM_LIMIT))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))

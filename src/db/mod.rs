@@ -108,8 +108,13 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// Called when a connection goes back to the pool. One still inside a transaction (a panic
+    /// mid-transaction) or whose transaction state is in error (a rollback that failed, usually
+    /// because the connection died) is dropped: the next request would otherwise run inside a
+    /// transaction that never commits, or fail on every transaction it starts.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
@@ -149,11 +154,42 @@ where
     .await?
 }
 
-/// Answers whether the database is reachable right now (used by `/healthz`).
-pub fn ping(pool: &Pool) -> Result<(), AppError> {
-    let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+/// What `/healthz` found when the database answered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Health {
+    Ok,
+    /// Every pooled connection is in use (requests will queue), but the database answers.
+    Busy {
+        in_use: u32,
+        idle: u32,
+        max: u32,
+    },
+}
+
+/// Asks the database whether it answers, without queueing behind requests for a connection.
+/// `manager` opens the extra connection used when the pool has none to spare.
+pub fn check_health(pool: &Pool, manager: &Manager) -> anyhow::Result<Health> {
+    if let Some(mut conn) = pool.try_get() {
+        conn.batch_execute("SELECT 1")?;
+        return Ok(Health::Ok);
+    }
+    let state = pool.state();
+    let max = pool.max_size();
+    if state.connections < max {
+        // Room in the pool: it is opening a connection (or the database refuses new ones).
+        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+        conn.batch_execute("SELECT 1")?;
+        return Ok(Health::Ok);
+    }
+    // All taken: one short connection of our own, so a busy instance is not reported as down
+    // (and restarted by its orchestrator) while its database is fine.
+    let mut conn = manager.connect()?;
     conn.batch_execute("SELECT 1")?;
-    Ok(())
+    Ok(Health::Busy {
+        in_use: state.connections - state.idle_connections,
+        idle: state.idle_connections,
+        max,
+    })
 }
 
 /// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it

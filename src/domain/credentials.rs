@@ -99,6 +99,31 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Why a member's change of their own password was refused; the text is what they read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordChangeRefusal {
+    #[error("Your current password is not right.")]
+    WrongCurrentPassword,
+    #[error("The new password and its repetition differ.")]
+    RepetitionDiffers,
+    #[error("{0}")]
+    WeakNewPassword(&'static str),
+    #[error("Too many wrong passwords. Wait a few minutes, then try again.")]
+    TooManyAttempts,
+    #[error("Your password was changed meanwhile, perhaps in another session. Try again.")]
+    ChangedMeanwhile,
+}
+
+impl Password {
+    /// A new password typed twice, as a form asks for it.
+    pub fn parse_repeated(raw: &str, again: &str) -> Result<Password, PasswordChangeRefusal> {
+        if raw != again {
+            return Err(PasswordChangeRefusal::RepetitionDiffers);
+        }
+        Password::parse(raw).map_err(PasswordChangeRefusal::WeakNewPassword)
+    }
+}
+
 /// Hashes a password with Argon2id and a random salt (PHC string format).
 pub fn hash_password(password: &Password) -> anyhow::Result<String> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
@@ -143,6 +168,32 @@ mod tests {
         assert!(Email::parse("maya").is_err());
         assert!(Email::parse("a@b@c").is_err());
         assert!(Email::parse("").is_err());
+    }
+
+    #[test]
+    fn a_new_password_is_typed_twice() {
+        use PasswordChangeRefusal::*;
+        let table: [(&str, &str, Result<(), PasswordChangeRefusal>); 4] = [
+            ("long enough pass", "long enough pass", Ok(())),
+            (
+                "long enough pass",
+                "long enough pasS",
+                Err(RepetitionDiffers),
+            ),
+            (
+                "short",
+                "short",
+                Err(WeakNewPassword("Passwords need at least 10 characters.")),
+            ),
+            ("short", "", Err(RepetitionDiffers)),
+        ];
+        for (raw, again, expected) in table {
+            assert_eq!(
+                Password::parse_repeated(raw, again).map(|_| ()),
+                expected,
+                "{raw:?} / {again:?}"
+            );
+        }
     }
 
     #[test]

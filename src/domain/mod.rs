@@ -16,7 +16,8 @@ pub mod time;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};
 pub use credentials::{
-    hash_password, verify_against_dummy, verify_password, Email, Password, PersonName,
+    hash_password, verify_against_dummy, verify_password, Email, Password, PasswordChangeRefusal,
+    PersonName,
 };
 pub use local_path::LocalPath;
 pub use role::Role;

@@ -124,6 +124,26 @@ impl User {
             .execute(conn)
     }
 
+    /// Replaces the password hash only if it is still `old_hash`, so two changes racing each
+    /// other cannot both pass the current-password check. Returns the rows changed (0 or 1).
+    pub fn replace_password_hash(
+        conn: &mut AnyConnection,
+        id: i64,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            users::table
+                .find(id)
+                .filter(users::password_hash.eq(old_hash)),
+        )
+        .set((
+            users::password_hash.eq(new_hash),
+            users::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+    }
+
     pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<usize> {
         diesel::update(users::table.find(id))
             .set((

@@ -1,5 +1,6 @@
 //! HTTP handlers, one folder per area and one file per action.
 
+pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod chat;
@@ -38,6 +39,8 @@ pub enum Area {
     KnowledgeBase,
     Team,
     Settings,
+    /// Your account, reached from one's name in the navigation bar.
+    Account,
     /// Pages outside the navigation (sign-in, setup).
     Outside,
 }

@@ -5,7 +5,9 @@
 use actix_web::middleware::from_fn;
 use actix_web::{web, Route};
 
-use super::{assets, auth, chat, conversations, health, kb, live, reports, settings, team};
+use super::{
+    account, assets, auth, chat, conversations, health, kb, live, reports, settings, team,
+};
 use crate::domain::Role;
 use crate::session::require_role;
 
@@ -89,6 +91,9 @@ routes! {
     Post "/team/{id}/deactivate" Lead => team::change::deactivate;
     Post "/team/{id}/reactivate" Lead => team::change::reactivate;
     Post "/team/{id}/password" Lead => team::change::password;
+    Get "/account" Member => account::show::show;
+    Post "/account/password" Member => account::password::submit;
+    Post "/account/sign-out-others" Member => account::sessions::sign_out_others;
 }
 
 /// The largest form an article page accepts: 20,000 characters of 4-byte UTF-8 are 240,000 bytes

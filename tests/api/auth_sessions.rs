@@ -3,7 +3,8 @@ use hearken::db::schema::{sessions, users};
 use hearken::domain::Role;
 
 use crate::helpers::{
-    bare_client, csrf_token_in, location, spawn_app, start_server, test_config, Backend, PASSWORD,
+    bare_client, csrf_token_in, location, spawn_app, spawn_app_with, start_server, test_config,
+    Backend, PASSWORD,
 };
 use crate::on_both_backends;
 
@@ -159,6 +160,65 @@ async fn forms_without_the_right_csrf_token_are_refused(backend: Backend) {
     assert_eq!(forged_sign_out.status().as_u16(), 403);
     assert_eq!(app.get("/").await.status().as_u16(), 200, "still signed in");
 }
+
+/// Moves every session's last use back by `by`, as if the browser had been left alone.
+fn idle_for(app: &crate::helpers::TestApp, by: chrono::Duration) -> chrono::NaiveDateTime {
+    let at = hearken::models::now() - by;
+    diesel::update(sessions::table)
+        .set(sessions::last_seen_at.eq(at))
+        .execute(&mut app.db())
+        .unwrap();
+    at
+}
+
+fn last_seen(app: &crate::helpers::TestApp) -> chrono::NaiveDateTime {
+    sessions::table
+        .select(sessions::last_seen_at)
+        .first(&mut app.db())
+        .unwrap()
+}
+
+async fn a_session_left_idle_too_long_is_signed_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.signed_in_as(Role::Agent).await;
+
+    // Within the default 12 idle hours the session lives, and its use is recorded.
+    let eleven_hours_ago = idle_for(&app, chrono::Duration::hours(11));
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+    assert!(last_seen(&app) > eleven_hours_ago + chrono::Duration::hours(10));
+
+    idle_for(&app, chrono::Duration::hours(13));
+    let response = app.get("/conversations").await;
+
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/sign-in?next=%2Fconversations");
+}
+
+async fn the_idle_limit_is_a_setting(backend: Backend) {
+    let app = spawn_app_with(backend, |config| config.session_idle_hours = 1).await;
+    app.signed_in_as(Role::Agent).await;
+
+    idle_for(&app, chrono::Duration::minutes(61));
+
+    assert_eq!(app.get("/").await.status().as_u16(), 303);
+}
+
+async fn a_recent_session_is_not_written_on_every_page_view(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.signed_in_as(Role::Agent).await;
+    idle_for(&app, chrono::Duration::seconds(30));
+    let before = last_seen(&app);
+
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+
+    assert_eq!(last_seen(&app), before);
+}
+
+on_both_backends!(
+    a_session_left_idle_too_long_is_signed_out,
+    the_idle_limit_is_a_setting,
+    a_recent_session_is_not_written_on_every_page_view,
+);
 
 on_both_backends!(
     signing_out_ends_the_session_for_real,

@@ -43,7 +43,7 @@ async fn the_holder_of_the_setup_link_creates_the_first_admin(backend: Backend) 
     assert_eq!(location(&response), "/");
     let home = app.get_html("/").await;
     assert!(home.contains("You are the first admin of this team."));
-    assert!(home.contains("title=\"maya@example.com\">Maya Fischer</span>"));
+    assert!(home.contains("title=\"Your account (maya@example.com)\">Maya Fischer</a>"));
     assert!(home.contains("<span class=\"role-tag\">Admin</span>"));
     let (email, role): (String, String) = users::table
         .select((users::email, users::role))

@@ -14,7 +14,7 @@ async fn a_member_signs_in_and_sees_the_home_page(backend: Backend) {
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(location(&response), "/");
     let home = app.get_html("/").await;
-    assert!(home.contains(">Maya Fischer</span>"), "{home}");
+    assert!(home.contains(">Maya Fischer</a>"), "{home}");
     assert!(home.contains("<h1>Live support</h1>"));
     assert!(home.contains("Sign out"));
 }

@@ -173,6 +173,7 @@ fn help_documents_every_command_and_variable() {
         "HEARKEN_COOKIE_SECURE",
         "[env: HEARKEN_WORKERS",
         "[env: HEARKEN_POOL_SIZE=] [default: 10]",
+        "[env: HEARKEN_SESSION_IDLE_HOURS=] [default: 12]",
         "[env: HEARKEN_BACKGROUND_JOBS=] [default: true]",
         "[env: HEARKEN_TRUST_PROXY=] [default: false]",
         "[env: RUST_LOG",
@@ -204,6 +205,8 @@ fn a_bad_setting_is_refused_naming_its_variable() {
     for (name, value, reason) in [
         ("HEARKEN_POOL_SIZE", "0", "must be a positive number"),
         ("HEARKEN_WORKERS", "many", "must be a positive number"),
+        ("HEARKEN_SESSION_IDLE_HOURS", "0", "from 1 to 336"),
+        ("HEARKEN_SESSION_IDLE_HOURS", "100000", "from 1 to 336"),
         ("HEARKEN_COOKIE_SECURE", "maybe", "must be true or false"),
         (
             "HEARKEN_BACKGROUND_JOBS",
@@ -237,6 +240,7 @@ fn a_blank_setting_counts_as_unset() {
         "HEARKEN_COOKIE_SECURE",
         "HEARKEN_WORKERS",
         "HEARKEN_POOL_SIZE",
+        "HEARKEN_SESSION_IDLE_HOURS",
         "HEARKEN_BACKGROUND_JOBS",
     ]
     .map(|name| (name, " "));

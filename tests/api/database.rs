@@ -128,3 +128,39 @@ on_both_backends!(
     the_schema_refuses_impossible_rows,
     emails_are_unique_whatever_their_case,
 );
+
+/// A connection given back in the middle of a transaction (a panic in a handler, a rollback
+/// that failed because the connection died) must not be handed to the next request: its
+/// writes would land in someone else's transaction and never be committed.
+async fn a_connection_left_in_a_transaction_is_not_reused(backend: Backend) {
+    use diesel::connection::TransactionManager;
+    type Transactions = <hearken::db::AnyConnection as Connection>::TransactionManager;
+    let app = spawn_app(backend).await;
+    let pool =
+        hearken::db::connect_pool(&hearken::db::DatabaseLocation::parse(&app.database_url), 1)
+            .unwrap();
+    // `Ok(None)`: outside any transaction; `Ok(Some(n))`: n levels deep; `Err`: broken.
+    let depth = |conn: &mut hearken::db::AnyConnection| {
+        format!(
+            "{:?}",
+            Transactions::transaction_manager_status_mut(conn).transaction_depth()
+        )
+    };
+
+    let depth_after = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        Transactions::begin_transaction(&mut *conn).unwrap();
+        drop(conn);
+        let mut next = pool.get().unwrap();
+        depth(&mut next)
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(
+        depth_after, "Ok(None)",
+        "the next request starts outside any transaction"
+    );
+}
+
+on_both_backends!(a_connection_left_in_a_transaction_is_not_reused);

@@ -8,7 +8,7 @@ use std::sync::Once;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use hearken::config::Config;
-use hearken::db::{AnyConnection, DatabaseLocation, Manager};
+use hearken::db::{AnyConnection, DatabaseLocation, Manager, Pool};
 use hearken::domain::{hash_password, Email, Password, PersonName, Role};
 use hearken::domain::{Author, ConversationState, Outcome};
 use hearken::models::closure::Closure;
@@ -92,6 +92,8 @@ impl Drop for DatabaseGuard {
 
 pub struct TestApp {
     pub address: String,
+    /// The server's own connection pool (tests hold its connections to exhaust it).
+    pub pool: Pool,
     /// The DATABASE_URL of this test's database (also handed to the `hearken` binary).
     pub database_url: String,
     /// The first browser: most tests need only one person.
@@ -161,6 +163,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         cookie_secure: false,
         workers: Some(1),
         pool_size: 4,
+        session_idle_hours: 12,
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
         trust_proxy: false,
@@ -185,18 +188,32 @@ pub fn new_client() -> reqwest::Client {
 
 /// Starts Hearken against `database_url` and returns its address and stop handle.
 pub async fn start_server(config: Config) -> (String, actix_web::dev::ServerHandle) {
-    let app = Application::build(config).await.expect("build application");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let (address, handle, _) = start_server_with_pool(config).await;
     (address, handle)
 }
 
+async fn start_server_with_pool(config: Config) -> (String, actix_web::dev::ServerHandle, Pool) {
+    let app = Application::build(config).await.expect("build application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let pool = app.pool();
+    tokio::spawn(app.run_until_stopped());
+    (address, handle, pool)
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like `spawn_app`, with settings changed from the test defaults (Secure cookies, idle hours).
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, guard) = create_database(backend);
     let secret = Some(format!("test-secret-{}-{}", unique_name(), unique_name()));
-    let (address, handle) = start_server(test_config(&database_url, secret)).await;
+    let mut config = test_config(&database_url, secret);
+    configure(&mut config);
+    let (address, handle, pool) = start_server_with_pool(config).await;
     TestApp {
+        pool,
         visitor: Visitor {
             address: address.clone(),
             client: new_client(),

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account;
 mod auth_redirects;
 mod auth_sessions;
 mod auth_setup;
@@ -15,6 +16,7 @@ mod consistency;
 mod conversation_actions;
 mod conversations;
 mod database;
+mod headers;
 mod health;
 mod input_checks;
 mod instances;

@@ -54,6 +54,10 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Post, "/team/{id}/deactivate", Lead),
         (Post, "/team/{id}/reactivate", Lead),
         (Post, "/team/{id}/password", Lead),
+        // Your account: every member, for themselves.
+        (Get, "/account", Member),
+        (Post, "/account/password", Member),
+        (Post, "/account/sign-out-others", Member),
     ]
 };
 
