@@ -295,10 +295,12 @@ async fn main() {
     let mut url = url::Url::parse(&admin).expect("BENCH_DATABASE_URL is a URL");
     url.set_path("hearken_load");
     let mut admin_conn = PgConnection::establish(&admin).expect("connect to BENCH_DATABASE_URL");
+    // Two statements: PostgreSQL runs a batch as one transaction, which DROP DATABASE refuses.
     admin_conn
-        .batch_execute(
-            "DROP DATABASE IF EXISTS hearken_load WITH (FORCE); CREATE DATABASE hearken_load",
-        )
+        .batch_execute("DROP DATABASE IF EXISTS hearken_load WITH (FORCE)")
+        .expect("drop hearken_load");
+    admin_conn
+        .batch_execute("CREATE DATABASE hearken_load")
         .expect("create hearken_load");
     let config = Config {
         database: DatabaseLocation::parse(url.as_str()),
