@@ -315,12 +315,10 @@ async fn main() {
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");
     let ids = Arc::new(arrange(&config, agents, conversations));
-    let mut conn = hearken::db::connect_pool(&config.database, 1)
-        .unwrap()
-        .get()
-        .unwrap();
+    let checks = hearken::db::connect_pool(&config.database, 1).unwrap();
     let app = Application::build(config).await.expect("start Hearken");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
 
     println!("signing in {agents} agents ...");
@@ -392,7 +390,8 @@ async fn main() {
         );
     }
 
-    // The checks.
+    // The checks, on a connection opened now (a restart ends the ones opened before).
+    let mut conn = checks.get().unwrap();
     let mut failed = Vec::new();
     let errors_500 = tally.by_status.get(&500).copied().unwrap_or(0);
     if errors_500 > 0 {
@@ -430,6 +429,9 @@ async fn main() {
             .into_iter()
             .take(20),
     );
+    // Stop the server before leaving: exiting under its running threads aborted in libc.
+    server.stop(true).await;
+    drop(conn);
     if failed.is_empty() {
         println!(
             "CONSISTENT: {closes} closes answered 303, each in the closure log once; all {} \
