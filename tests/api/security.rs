@@ -12,6 +12,8 @@ use crate::on_both_backends;
 /// Markup that would run if it reached a page unescaped.
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMAGE: &str = "<img src=x onerror=alert(2)>";
+/// An email address may hold markup too (no spaces, one @).
+const MALLORY_EMAIL: &str = "mallory<script>alert(1)</script>@example.com";
 
 fn payload(label: &str) -> String {
     format!("{label} {SCRIPT}{IMAGE}\"'")
@@ -42,7 +44,7 @@ async fn markup_from_members_and_visitors_is_escaped_everywhere(backend: Backend
             "/team",
             &[
                 ("name", &payload("Mallory")),
-                ("email", "mallory@example.com"),
+                ("email", MALLORY_EMAIL),
                 ("role", "agent"),
                 ("password", PASSWORD),
             ],
@@ -68,13 +70,16 @@ async fn markup_from_members_and_visitors_is_escaped_everywhere(backend: Backend
         .submit(
             "/chat",
             "/chat/messages",
-            &[("body", &payload("How long do refunds take?"))],
+            &[
+                ("body", &payload("How long do refunds take?")),
+                ("name", &payload("Noor")),
+            ],
         )
         .await;
     let id = latest_conversation(&app);
     let mallory = app.new_visitor();
     assert_eq!(
-        location(&mallory.sign_in("mallory@example.com", PASSWORD).await),
+        location(&mallory.sign_in(MALLORY_EMAIL, PASSWORD).await),
         "/"
     );
     let version = |app: &TestApp| app.stored(id).version.to_string();
