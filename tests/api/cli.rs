@@ -391,3 +391,60 @@ fn a_database_that_cannot_be_opened_is_reported_at_start() {
         "{said}"
     );
 }
+
+#[test]
+fn sigterm_answers_the_request_in_flight_before_exiting() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let folder = std::env::temp_dir().join(format!("hearken-sigterm-{}", std::process::id()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
+        .args(["serve"])
+        .env("DATABASE_URL", folder.join("hearken.db"))
+        .env("HEARKEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start hearken");
+    let started = Instant::now();
+    let mut stream = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(stream) => break stream,
+            Err(_) if started.elapsed() < Duration::from_secs(30) => {
+                std::thread::sleep(Duration::from_millis(100))
+            }
+            Err(error) => panic!("hearken did not start: {error}"),
+        }
+    };
+    // A request whose body is still arriving when the signal comes.
+    let body = b"body=hello+there";
+    write!(
+        stream,
+        "POST /chat/messages HTTP/1.1\r\nHost: test\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body[..4]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(500));
+    stream.write_all(&body[4..]).unwrap();
+    let mut answer = [0u8; 64];
+    let read = stream.read(&mut answer).unwrap();
+    let status_line = String::from_utf8_lossy(&answer[..read]).into_owned();
+    // Answered in full (refused for its missing form token, as any such request is).
+    assert!(status_line.starts_with("HTTP/1.1 403"), "{status_line}");
+    let exited = server.wait().unwrap();
+    assert!(exited.success(), "{exited:?}");
+    let _ = std::fs::remove_dir_all(folder);
+}
