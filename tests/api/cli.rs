@@ -265,6 +265,21 @@ async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend
         .count()
         .get_result(&mut conn)
         .unwrap();
+    // It leaves fresh planner statistics behind (PostgreSQL plans blind without them).
+    if backend == Backend::Postgres {
+        #[derive(QueryableByName)]
+        struct Analyzed {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let analyzed = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM pg_stat_user_tables \
+             WHERE relname IN ('conversations', 'messages') AND last_analyze IS NOT NULL",
+        )
+        .get_result::<Analyzed>(&mut conn)
+        .unwrap();
+        assert_eq!(analyzed.n, 2);
+    }
     // Its notes read exactly as the product writes them, never ad-hoc texts.
     let notes: Vec<String> = hearken::db::schema::messages::table
         .filter(hearken::db::schema::messages::author.eq("system"))
