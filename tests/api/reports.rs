@@ -429,6 +429,31 @@ async fn figures_match_a_history_replayed_across_time_zone_edges(backend: Backen
     let list = app.get_html(&format!("/conversations?state=closed&closed_from=2026-10-01&closed_to=2026-10-31&article={x}&outcome=unresolved")).await;
     assert_eq!(list.matches("<td><a href=\"/conversations/").count(), 1);
     assert!(list.contains(&format!("/conversations/{}\"", cases[5].conversation)));
+
+    // Every figure on the page, followed, lists as many conversations as it counts. (No
+    // conversation here escalated or changed outcome twice, so those figures count
+    // conversations too.)
+    let mut followed = 0;
+    for link in page.split("href=\"/conversations?").skip(1) {
+        let (query, rest) = link.split_once('"').unwrap();
+        let figure = &rest[rest.find('>').unwrap() + 1..rest.find("</a>").unwrap()];
+        let Ok(figure) = figure.parse::<usize>() else {
+            continue; // a share, not a count
+        };
+        let href = format!("/conversations?{}", query.replace("&#38;", "&"));
+        let list = app.get_html(&href).await;
+        assert!(!list.contains("role=\"alert\""), "{href} is understood");
+        assert_eq!(
+            list.matches("<td><a href=\"/conversations/").count(),
+            figure,
+            "{href}"
+        );
+        followed += 1;
+    }
+    assert!(
+        followed > 100,
+        "every table's figures were followed: {followed}"
+    );
 }
 
 async fn an_empty_period_reads_as_empty(backend: Backend) {
