@@ -3,10 +3,17 @@
 
 use hearken::db::AnyConnection;
 use hearken::models::conversation::Conversation;
+use hearken::models::report_count::ReportCount;
 
 /// Panics with every conversation whose row disagrees with its notes.
 pub fn assert_every_conversation_agrees_with_its_notes(conn: &mut AnyConnection) {
     assert!(Conversation::count(conn).unwrap() > 0, "nothing to check");
     let problems = Conversation::audit(conn).unwrap();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Panics with every report counter that differs from a recount (`hearken check` does the same).
+pub fn assert_counters_equal_a_recount(conn: &mut AnyConnection) {
+    let differences = ReportCount::differences_from_rebuild(conn).unwrap();
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
