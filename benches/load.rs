@@ -32,6 +32,10 @@ use hearken::models::user::{NewUser, User};
 use hearken::startup::{prepare_database, Application};
 use rand::Rng;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{field, signed_in_client};
+
 const PASSWORD: &str = "load-test-password";
 
 fn arg(name: &str, default: u64) -> u64 {
@@ -55,12 +59,6 @@ struct Tally {
     /// When each request failed with a 5xx (seconds from the start), to see the outage.
     failures_at: Vec<f64>,
     last_ok_at: f64,
-}
-
-fn field<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
-    let start = html.find(marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(&html[start..end])
 }
 
 /// Fills the database: agents (one in ten a team lead) and waiting conversations.
@@ -111,39 +109,6 @@ fn arrange(config: &Config, agents: u64, conversations: u64) -> Vec<i64> {
             conversation.id
         })
         .collect()
-}
-
-async fn sign_in(base: &str, n: u64) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let form = client
-        .get(format!("{base}/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = field(&form, "name=\"csrf_token\" value=\"")
-        .unwrap()
-        .to_owned();
-    let email = format!("agent{n}@load.test");
-    let response = client
-        .post(format!("{base}/sign-in"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", &email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 303, "sign-in of {email}");
-    client
 }
 
 /// One agent's loop until `deadline`.
@@ -324,7 +289,8 @@ async fn main() {
     println!("signing in {agents} agents ...");
     let mut clients = Vec::new();
     for n in 0..agents {
-        clients.push(sign_in(&base, n).await);
+        let email = format!("agent{n}@load.test");
+        clients.push(signed_in_client(&base, &email, PASSWORD).await);
     }
     println!("{agents} agents working for {seconds} s ...");
     let tally = Arc::new(Mutex::new(Tally::default()));

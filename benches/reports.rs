@@ -15,6 +15,10 @@ use hearken::config::Config;
 use hearken::db::DatabaseLocation;
 use hearken::startup::{prepare_database, Application};
 
+#[path = "common/mod.rs"]
+mod common;
+use common::signed_in_client;
+
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
@@ -74,32 +78,12 @@ async fn main() {
     let app = Application::build(config).await.expect("start Hearken");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let form = client
-        .get(format!("{base}/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = form.find(marker).expect("sign-in form") + marker.len();
-    let token = &form[start..start + form[start..].find('"').unwrap()];
-    let signed_in = client
-        .post(format!("{base}/sign-in"))
-        .form(&[
-            ("csrf_token", token),
-            ("email", hearken::seed::SEED_LEAD),
-            ("password", hearken::seed::SEED_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(signed_in.url().path() == "/", "sign-in failed");
+    let client = signed_in_client(
+        &base,
+        hearken::seed::SEED_LEAD,
+        hearken::seed::SEED_PASSWORD,
+    )
+    .await;
 
     let page = format!("{base}/reports?period=90");
     for _ in 0..5 {
