@@ -128,3 +128,59 @@ document.addEventListener("DOMContentLoaded", () => {
   tickWaitingTimes(document);
   setInterval(() => tickWaitingTimes(document), 10000);
 });
+
+// Settings → Chat widget: the preview follows the colour, greeting and launcher text as they are
+// typed (the colour through a custom property, as the CSP allows no inline styles), a colour
+// picker mirrors the hex field, and Copy puts the script tag on the clipboard.
+function widgetInk(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const channel = (v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  };
+  const l = 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+  // White text unless the colour is light enough that dark text reads better.
+  return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.05) ? "#ffffff" : "#1d2330";
+}
+
+function setUpWidgetPreview() {
+  const preview = document.querySelector("[data-widget-preview]");
+  if (!preview) return;
+  const colour = document.getElementById("widget-colour");
+  const picker = document.getElementById("widget-colour-picker");
+  const greeting = document.getElementById("widget-greeting");
+  const launcher = document.getElementById("widget-launcher");
+  const valid = (value) => /^#[0-9a-fA-F]{6}$/.test(value.trim());
+  function paint() {
+    const value = colour.value.trim();
+    if (valid(value)) {
+      preview.style.setProperty("--widget-colour", value);
+      preview.style.setProperty("--widget-ink", widgetInk(value));
+      if (picker) picker.value = value.toLowerCase();
+    }
+    preview.querySelectorAll("[data-preview=greeting]").forEach((el) => { el.textContent = greeting.value.trim(); });
+    preview.querySelectorAll("[data-preview=launcher]").forEach((el) => { el.textContent = launcher.value.trim(); });
+  }
+  [colour, greeting, launcher].forEach((input) => input.addEventListener("input", paint));
+  if (picker) {
+    picker.closest("label").hidden = false;
+    picker.addEventListener("input", () => { colour.value = picker.value; paint(); });
+  }
+  paint();
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(source.value);
+        button.textContent = "Copied";
+      } catch (_) {
+        source.select();
+      }
+      setTimeout(() => { button.textContent = "Copy"; }, 2000);
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", setUpWidgetPreview);

@@ -137,6 +137,10 @@ diesel::table! {
         auto_close_after_hours -> Integer,
         auto_close_outcome -> Text,
         updated_at -> Timestamp,
+        widget_colour -> Text,
+        widget_greeting -> Text,
+        widget_launcher_text -> Text,
+        widget_origins -> Text,
     }
 }
 

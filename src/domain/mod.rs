@@ -13,6 +13,7 @@ pub mod role;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod widget;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};
 pub use credentials::{

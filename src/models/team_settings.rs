@@ -20,6 +20,12 @@ pub struct TeamSettings {
     pub auto_close_after_hours: i32,
     pub auto_close_outcome: Outcome,
     pub updated_at: NaiveDateTime,
+    /// The widget's colour, `#rrggbb`.
+    pub widget_colour: String,
+    pub widget_greeting: String,
+    pub widget_launcher_text: String,
+    /// The websites that may show the widget, one origin per line; empty: any website.
+    pub widget_origins: String,
 }
 
 #[derive(AsChangeset)]
@@ -34,14 +40,40 @@ pub struct TeamSettingsUpdate {
     pub updated_at: NaiveDateTime,
 }
 
+/// The chat widget's settings, saved with the rest of the settings page.
+#[derive(AsChangeset)]
+#[diesel(table_name = team_settings)]
+pub struct WidgetSettingsUpdate {
+    pub widget_colour: String,
+    pub widget_greeting: String,
+    pub widget_launcher_text: String,
+    /// Normalised origins, one per line.
+    pub widget_origins: String,
+}
+
 impl TeamSettings {
     pub fn get(conn: &mut AnyConnection) -> QueryResult<TeamSettings> {
-        team_settings::table.find(1i64).first(conn)
+        team_settings::table
+            .find(1i64)
+            .select(TeamSettings::as_select())
+            .first(conn)
     }
 
     pub fn update(conn: &mut AnyConnection, update: &TeamSettingsUpdate) -> QueryResult<()> {
         diesel::update(team_settings::table.find(1i64))
             .set(update)
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Saves the settings page: the team's settings and the widget's, together.
+    pub fn update_with_widget(
+        conn: &mut AnyConnection,
+        update: &TeamSettingsUpdate,
+        widget: &WidgetSettingsUpdate,
+    ) -> QueryResult<()> {
+        diesel::update(team_settings::table.find(1i64))
+            .set((update, widget))
             .execute(conn)?;
         Ok(())
     }

@@ -6,12 +6,16 @@ use hearken::models::team_settings::TeamSettings;
 use crate::helpers::{location, spawn_app, Backend};
 use crate::on_both_backends;
 
-const GOOD: [(&str, &str); 5] = [
+const GOOD: [(&str, &str); 9] = [
     ("wait_time_minutes", "5"),
     ("auto_close", "on"),
     ("auto_close_after_hours", "48"),
     ("auto_close_outcome", "unresolved"),
     ("time_zone", "America/New_York"),
+    ("widget_colour", "#2557d6"),
+    ("widget_greeting", "Hello!"),
+    ("widget_launcher_text", "Chat with us"),
+    ("widget_origins", ""),
 ];
 
 async fn a_lead_saves_the_settings_and_the_chat_obeys(backend: Backend) {

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
-use crate::domain::Outcome;
+use crate::domain::{widget, Outcome};
 use crate::error::AppError;
-use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
+use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate, WidgetSettingsUpdate};
 use crate::routes::{render_with_status, see_other, Area, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
@@ -28,6 +28,14 @@ pub struct SettingsForm {
     auto_close_outcome: String,
     #[serde(default)]
     time_zone: String,
+    #[serde(default)]
+    widget_colour: String,
+    #[serde(default)]
+    widget_greeting: String,
+    #[serde(default)]
+    widget_launcher_text: String,
+    #[serde(default)]
+    widget_origins: String,
 }
 
 impl SettingsForm {
@@ -39,12 +47,16 @@ impl SettingsForm {
             auto_close_after_hours: settings.auto_close_after_hours.to_string(),
             auto_close_outcome: settings.auto_close_outcome.as_str().into(),
             time_zone: settings.time_zone.as_str().to_owned(),
+            widget_colour: settings.widget_colour.clone(),
+            widget_greeting: settings.widget_greeting.clone(),
+            widget_launcher_text: settings.widget_launcher_text.clone(),
+            widget_origins: settings.widget_origins.clone(),
         }
     }
 
     /// The validated values, or every reason they were refused.
-    fn validate(&self) -> Result<Valid, Vec<&'static str>> {
-        let mut errors = Vec::new();
+    fn validate(&self) -> Result<Valid, Vec<String>> {
+        let mut errors: Vec<String> = Vec::new();
         let wait = self
             .wait_time_minutes
             .trim()
@@ -52,7 +64,7 @@ impl SettingsForm {
             .ok()
             .filter(|m| (1..=120).contains(m));
         if wait.is_none() {
-            errors.push("The wait-time target is a whole number of minutes from 1 to 120.");
+            errors.push("The wait-time target is a whole number of minutes from 1 to 120.".into());
         }
         let hours = self
             .auto_close_after_hours
@@ -61,26 +73,52 @@ impl SettingsForm {
             .ok()
             .filter(|h| (1..=720).contains(h));
         if hours.is_none() {
-            errors.push("Automatic closing waits a whole number of hours from 1 to 720.");
+            errors.push("Automatic closing waits a whole number of hours from 1 to 720.".into());
         }
         let outcome = self.auto_close_outcome.parse::<Outcome>().ok();
         if outcome.is_none() {
-            errors.push("Choose the outcome of automatic closing: Resolved or Unresolved.");
+            errors.push("Choose the outcome of automatic closing: Resolved or Unresolved.".into());
         }
         let zone = self.time_zone.parse::<chrono_tz::Tz>().ok();
         if zone.is_none() {
-            errors.push("Choose a time zone from the list.");
+            errors.push("Choose a time zone from the list.".into());
         }
-        match (wait, hours, outcome, zone) {
-            (Some(wait), Some(hours), Some(outcome), Some(zone)) => Ok(Valid {
+        let widget = self.validate_widget(&mut errors);
+        match (wait, hours, outcome, zone, widget) {
+            (Some(wait), Some(hours), Some(outcome), Some(zone), Some(widget)) => Ok(Valid {
                 human_support: self.human_support.is_checked(),
                 wait,
                 auto_close: self.auto_close.is_checked(),
                 hours,
                 outcome,
                 zone,
+                widget,
             }),
             _ => Err(errors),
+        }
+    }
+
+    /// The chat widget's section; its refusals join `errors`.
+    fn validate_widget(&self, errors: &mut Vec<String>) -> Option<WidgetSettingsUpdate> {
+        let colour = widget::parse_colour(&self.widget_colour).map_err(String::from);
+        let greeting = widget::parse_greeting(&self.widget_greeting).map_err(String::from);
+        let launcher =
+            widget::parse_launcher_text(&self.widget_launcher_text).map_err(String::from);
+        let origins = widget::parse_origins(&self.widget_origins);
+        match (colour, greeting, launcher, origins) {
+            (Ok(colour), Ok(greeting), Ok(launcher), Ok(origins)) => Some(WidgetSettingsUpdate {
+                widget_colour: colour,
+                widget_greeting: greeting,
+                widget_launcher_text: launcher,
+                widget_origins: origins.join("\n"),
+            }),
+            (colour, greeting, launcher, origins) => {
+                errors.extend(colour.err());
+                errors.extend(greeting.err());
+                errors.extend(launcher.err());
+                errors.extend(origins.err());
+                None
+            }
         }
     }
 }
@@ -100,6 +138,7 @@ struct Valid {
     hours: i32,
     outcome: Outcome,
     zone: chrono_tz::Tz,
+    widget: WidgetSettingsUpdate,
 }
 
 #[derive(Template)]
@@ -107,8 +146,10 @@ struct Valid {
 struct SettingsPage {
     chrome: Chrome,
     form: SettingsForm,
-    errors: Vec<&'static str>,
+    errors: Vec<String>,
     zones: Vec<&'static str>,
+    /// This server's address as the browser reached it, for the widget's script tag.
+    server_origin: String,
 }
 
 fn render_page(
@@ -116,9 +157,14 @@ fn render_page(
     user: &CurrentUser,
     status: StatusCode,
     form: SettingsForm,
-    errors: Vec<&'static str>,
+    errors: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
     let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
+    // Read and let go at once: the connection info is borrowed from the request.
+    let server_origin = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
     render_with_status(
         status,
         &SettingsPage {
@@ -126,6 +172,7 @@ fn render_page(
             form,
             errors,
             zones,
+            server_origin,
         },
     )
 }
@@ -158,6 +205,7 @@ pub async fn submit(
         hours,
         outcome,
         zone,
+        widget,
     } = match form.validate() {
         Ok(values) => values,
         Err(errors) => {
@@ -165,7 +213,7 @@ pub async fn submit(
         }
     };
     db::run(&pool, move |conn| {
-        TeamSettings::update(
+        TeamSettings::update_with_widget(
             conn,
             &TeamSettingsUpdate {
                 time_zone: zone.into(),
@@ -176,6 +224,7 @@ pub async fn submit(
                 auto_close_outcome: outcome,
                 updated_at: crate::models::now(),
             },
+            &widget,
         )?;
         Ok(())
     })
