@@ -12,6 +12,7 @@ pub mod reports;
 pub mod settings;
 pub mod table;
 pub mod team;
+pub mod widget;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};

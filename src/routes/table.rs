@@ -6,7 +6,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, Route};
 
 use super::{
-    account, assets, auth, chat, conversations, health, kb, live, reports, settings, team,
+    account, assets, auth, chat, conversations, health, kb, live, reports, settings, team, widget,
 };
 use crate::domain::Role;
 use crate::session::require_role;
@@ -81,6 +81,9 @@ routes! {
     Get "/chat/history" Anyone => chat::show::history;
     Post "/chat/messages" Anyone => chat::send::message;
     Post "/chat/person" Anyone => chat::send::person;
+    Get "/widget.js" Anyone => widget::loader::loader;
+    Get "/widget/app-{version}.js" Anyone => widget::loader::app;
+    Get "/widget/api/chat" Anyone => widget::chat::show;
     Get "/reports" Lead => reports::show::show;
     Get "/reports/{table}.csv" Lead => reports::export::export;
     Get "/settings" Lead => settings::edit::form;

@@ -43,6 +43,10 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Get, "/chat/history", Anyone),
         (Post, "/chat/messages", Anyone),
         (Post, "/chat/person", Anyone),
+        // The embeddable widget: its script and the JSON API it calls from the team's website.
+        (Get, "/widget.js", Anyone),
+        (Get, "/widget/app-{version}.js", Anyone),
+        (Get, "/widget/api/chat", Anyone),
         // Reports and CSV, Settings, Team: leads and admins.
         (Get, "/reports", Lead),
         (Get, "/reports/{table}.csv", Lead),

@@ -1,0 +1,210 @@
+//! The embeddable chat widget: its script (`loader`) and the small JSON API it talks to from the
+//! team's website (`chat`, `send`). The API answers CORS "simple requests" only (GET, and POST
+//! with a form body, no custom headers), so browsers send no preflight. It takes no cookies and
+//! no CSRF token: the visitor's token travels explicitly, so there is no ambient credential to
+//! forge. Each request's `Origin` is checked against the team's list of websites first.
+
+pub mod chat;
+pub mod loader;
+pub mod send;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{SecondsFormat, TimeZone, Utc};
+use serde::Serialize;
+
+use super::chat::show::VisitorView;
+use crate::db::{self, Pool};
+use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
+use crate::domain::{widget, Author};
+use crate::error::AppError;
+use crate::models::team_settings::TeamSettings;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+const ORIGIN_REFUSED: &str = "This website may not show the chat.";
+
+/// Whom an answer may be read by: any website, or the one that asked.
+enum Reader {
+    Anyone,
+    Origin(HeaderValue),
+}
+
+/// A request the team's list of websites allows, with the settings it was checked against.
+pub struct Admitted {
+    pub settings: TeamSettings,
+    reader: Reader,
+    /// This server's own origin, for links back to it (cited articles).
+    server: String,
+}
+
+/// The team's settings, and whether the request's website may use the widget. A request without
+/// `Origin` (a same-origin GET, a script) is allowed. A refusal is the 403 answer to send, before
+/// anything else is done.
+pub async fn admit(
+    req: &HttpRequest,
+    pool: &Pool,
+) -> Result<Result<Admitted, HttpResponse>, AppError> {
+    let settings = db::run(pool, |conn| Ok(TeamSettings::get(conn)?)).await?;
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let allowed = origin.as_ref().is_none_or(|origin| {
+        origin
+            .to_str()
+            .is_ok_and(|origin| widget::origin_allowed(&settings.widget_origins, origin))
+    });
+    let reader = match origin {
+        Some(origin) if !settings.widget_origins.trim().is_empty() => Reader::Origin(origin),
+        _ => Reader::Anyone,
+    };
+    if !allowed {
+        // The refused website may read why, so the widget can say it in the browser's console.
+        let body = serde_json::json!({ "error": ORIGIN_REFUSED });
+        return Ok(Err(answer(StatusCode::FORBIDDEN, &reader, &body)));
+    }
+    let server = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    Ok(Ok(Admitted {
+        settings,
+        reader,
+        server,
+    }))
+}
+
+/// A JSON answer that the admitted website's scripts may read.
+fn answer(status: StatusCode, reader: &Reader, body: &impl Serialize) -> HttpResponse {
+    let allow = match reader {
+        Reader::Anyone => HeaderValue::from_static("*"),
+        Reader::Origin(origin) => origin.clone(),
+    };
+    HttpResponse::build(status)
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, allow))
+        .insert_header((header::VARY, "Origin"))
+        .json(body)
+}
+
+impl Admitted {
+    /// A JSON answer for this request's website.
+    pub fn json(&self, status: StatusCode, body: &impl Serialize) -> HttpResponse {
+        answer(status, &self.reader, body)
+    }
+
+    /// `{"error": "..."}` with the sentence the widget shows.
+    pub fn error(&self, status: StatusCode, sentence: &str) -> HttpResponse {
+        self.json(status, &serde_json::json!({ "error": sentence }))
+    }
+
+    /// What the widget shows for `view`: the messages after `after` (all when none).
+    pub fn chat(
+        &self,
+        token: Option<String>,
+        view: &VisitorView,
+        conversation_id: Option<i64>,
+        after: Option<i64>,
+    ) -> ChatJson {
+        let settings = &self.settings;
+        let conversation = conversation_id.map(|id| ConversationJson {
+            id,
+            waiting: view.waiting(),
+            may_ask_for_person: view.may_ask_for_person(),
+        });
+        let messages = view
+            .entries
+            .iter()
+            .filter(|entry| view.shows(entry))
+            .filter(|entry| after.is_none_or(|after| entry.message.id > after))
+            .map(|entry| {
+                let message = &entry.message;
+                MessageJson {
+                    id: message.id,
+                    from: match message.author {
+                        Author::Customer => "you",
+                        Author::Bot => "assistant",
+                        Author::Agent => "agent",
+                        Author::System => "note",
+                    },
+                    name: match message.author {
+                        Author::Agent | Author::System => entry.author_name.clone(),
+                        Author::Customer | Author::Bot => None,
+                    },
+                    body: message.body.clone(),
+                    at: Utc
+                        .from_utc_datetime(&message.created_at)
+                        .to_rfc3339_opts(SecondsFormat::Secs, true),
+                    citations: entry
+                        .citations
+                        .iter()
+                        .map(|(title, slug)| CitationJson {
+                            title: title.clone(),
+                            url: format!("{}/help/{}", self.server, crate::error::url_encode(slug)),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        ChatJson {
+            token,
+            settings: SettingsJson {
+                colour: settings.widget_colour.clone(),
+                greeting: settings.widget_greeting.clone(),
+                launcher: settings.widget_launcher_text.clone(),
+                human_support: view.human_support,
+                max_message_chars: MAX_MESSAGE_CHARS,
+                max_name_chars: MAX_NAME_CHARS,
+                max_email_chars: MAX_EMAIL_CHARS,
+            },
+            conversation,
+            messages,
+        }
+    }
+}
+
+/// Everything the widget shows. Outcomes, reasons and internal notes are not part of it.
+#[derive(Serialize)]
+pub struct ChatJson {
+    /// The token to keep (`null` until the first message).
+    pub token: Option<String>,
+    pub settings: SettingsJson,
+    /// The open conversation (a closed one is over for the visitor).
+    pub conversation: Option<ConversationJson>,
+    pub messages: Vec<MessageJson>,
+}
+
+#[derive(Serialize)]
+pub struct SettingsJson {
+    pub colour: String,
+    pub greeting: String,
+    pub launcher: String,
+    pub human_support: bool,
+    pub max_message_chars: usize,
+    pub max_name_chars: usize,
+    pub max_email_chars: usize,
+}
+
+#[derive(Serialize)]
+pub struct ConversationJson {
+    pub id: i64,
+    pub waiting: bool,
+    pub may_ask_for_person: bool,
+}
+
+#[derive(Serialize)]
+pub struct MessageJson {
+    pub id: i64,
+    /// `you`, `assistant`, `agent` or `note` (someone joined or left).
+    pub from: &'static str,
+    pub name: Option<String>,
+    pub body: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub citations: Vec<CitationJson>,
+}
+
+#[derive(Serialize)]
+pub struct CitationJson {
+    pub title: String,
+    pub url: String,
+}
