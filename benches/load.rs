@@ -276,6 +276,7 @@ async fn main() {
         pool_size,
         background_jobs: false,
         trust_proxy: false,
+        visitor_limits: Default::default(),
         session_idle_hours: 12,
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");

@@ -52,6 +52,7 @@ async fn main() {
         session_idle_hours: 12,
         background_jobs: false,
         trust_proxy: false,
+        visitor_limits: Default::default(),
     };
 
     let mut admin_conn = PgConnection::establish(&admin).expect("connect to BENCH_DATABASE_URL");

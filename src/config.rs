@@ -120,6 +120,71 @@ pub struct Config {
         global = true
     )]
     pub trust_proxy: bool,
+
+    /// How much the public chat gives one visitor and one address.
+    #[command(flatten)]
+    pub visitor_limits: VisitorLimits,
+}
+
+/// The public chat's limits, per minute (each also the largest burst). Over a limit a visitor
+/// gets HTTP 429 and a sentence to read, and nothing is created.
+#[derive(clap::Args, Clone, Copy, Debug, PartialEq, Eq)]
+#[command(next_help_heading = SETTINGS_HEADING)]
+pub struct VisitorLimits {
+    /// Messages (and "Talk to a person") per minute from one visitor
+    #[arg(
+        long,
+        env = "HEARKEN_VISITOR_MESSAGES_PER_MINUTE",
+        value_name = "HEARKEN_VISITOR_MESSAGES_PER_MINUTE",
+        default_value_t = 20,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub messages_per_visitor: u32,
+
+    /// Visitor messages per minute from one client address (an office may share one)
+    #[arg(
+        long,
+        env = "HEARKEN_ADDRESS_MESSAGES_PER_MINUTE",
+        value_name = "HEARKEN_ADDRESS_MESSAGES_PER_MINUTE",
+        default_value_t = 120,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub messages_per_address: u32,
+
+    /// New conversations per minute from one client address
+    #[arg(
+        long,
+        env = "HEARKEN_ADDRESS_CHATS_PER_MINUTE",
+        value_name = "HEARKEN_ADDRESS_CHATS_PER_MINUTE",
+        default_value_t = 20,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub conversations_per_address: u32,
+
+    /// Chat reads (history, live-update connections) per minute from one client address
+    #[arg(
+        long,
+        env = "HEARKEN_ADDRESS_READS_PER_MINUTE",
+        value_name = "HEARKEN_ADDRESS_READS_PER_MINUTE",
+        default_value_t = 600,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub reads_per_address: u32,
+}
+
+impl Default for VisitorLimits {
+    fn default() -> Self {
+        VisitorLimits {
+            messages_per_visitor: 20,
+            messages_per_address: 120,
+            conversations_per_address: 20,
+            reads_per_address: 600,
+        }
+    }
 }
 
 fn database(value: &str) -> Result<DatabaseLocation, String> {

@@ -409,6 +409,7 @@ pub fn seed(
             conversation_rows.push(row);
         }
         crate::db::write_transaction::<_, anyhow::Error, _>(conn, |conn| {
+            crate::db::per_backend::quiet_for_this_transaction(conn)?;
             insert_rows!(conn, customers::table, &customer_rows);
             insert_rows!(conn, conversations::table, &conversation_rows);
             // SQLite takes at most 32,766 parameters a statement: 3,000 rows of 8 columns.

@@ -22,6 +22,7 @@ use crate::models::server_secret::{ServerSecret, SETUP_CODE};
 use crate::models::session::IdleLimit;
 use crate::models::user::User;
 use crate::routes::auth::gate::SignInGate;
+use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::table::{form_limit, FORM_LIMIT};
 
 /// A running Hearken: its port (useful when bound to port 0 in tests) and its server.
@@ -54,7 +55,8 @@ impl Application {
         if config.background_jobs {
             crate::jobs::start(pool.clone());
         }
-        let server = serve(listener, pool.clone(), key, &config)?;
+        let hub = crate::events::Hub::start(&config.database, pool.clone());
+        let server = serve(listener, pool.clone(), key, &config, hub)?;
         Ok(Application {
             port,
             server,
@@ -190,9 +192,18 @@ impl RootSpanBuilder for RequestLog {
     }
 }
 
-fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    pool: Pool,
+    key: Key,
+    config: &Config,
+    hub: std::sync::Arc<crate::events::Hub>,
+) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let hub = web::Data::from(hub);
     let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
+    let visitor_guard =
+        web::Data::new(VisitorGuard::new(config.visitor_limits, config.trust_proxy));
     let idle_limit = web::Data::new(IdleLimit::hours(config.session_idle_hours));
     // The health check's own way to the database, for when the pool has no connection free.
     let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
@@ -213,6 +224,8 @@ fn serve(listener: TcpListener, pool: Pool, key: Key, config: &Config) -> anyhow
             .wrap(TracingLogger::<RequestLog>::new())
             .app_data(pool.clone())
             .app_data(sign_in_gate.clone())
+            .app_data(visitor_guard.clone())
+            .app_data(hub.clone())
             .app_data(idle_limit.clone())
             .app_data(health_manager.clone())
             .wrap(from_fn(refuse_oversize_forms))

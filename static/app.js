@@ -1,7 +1,8 @@
 // Hearken's small amount of JavaScript. Every action also works without it:
 // - "Close conversation" opens a native <dialog> instead of the close page;
 // - Enter sends a reply, Shift+Enter adds a line;
-// - Live support refreshes its columns every few seconds and keeps wait times counting.
+// - Live support, the conversation view and the Conversations list update when something
+//   changes (server-sent events), and wait times keep counting.
 "use strict";
 
 function waitingText(sinceMs) {
@@ -18,20 +19,21 @@ function tickWaitingTimes(root) {
 }
 
 function setUpDialogs() {
-  document.querySelectorAll("[data-open-dialog]").forEach((opener) => {
+  // Delegated: the opener may be replaced by a live update.
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-open-dialog]");
+    if (!opener) return;
     const dialog = document.getElementById(opener.dataset.openDialog);
     if (!dialog || typeof dialog.showModal !== "function") return;
-    opener.addEventListener("click", (event) => {
+    event.preventDefault();
+    dialog.showModal();
+    const first = dialog.querySelector("input[type=radio]:checked, input[type=radio]");
+    if (first) first.focus();
+  });
+  document.querySelectorAll("dialog [data-dialog-cancel]").forEach((cancel) => {
+    cancel.addEventListener("click", (event) => {
       event.preventDefault();
-      dialog.showModal();
-      const first = dialog.querySelector("input[type=radio]:checked, input[type=radio]");
-      if (first) first.focus();
-    });
-    dialog.querySelectorAll("[data-dialog-cancel]").forEach((cancel) => {
-      cancel.addEventListener("click", (event) => {
-        event.preventDefault();
-        dialog.close();
-      });
+      cancel.closest("dialog").close();
     });
   });
   // A second click on Confirm while the first is on its way is ignored here; the server's
@@ -44,7 +46,8 @@ function setUpDialogs() {
 }
 
 function setUpEnterToSend() {
-  document.querySelectorAll("textarea[data-enter-sends]").forEach((area) => {
+  document.querySelectorAll("textarea[data-enter-sends]:not([data-bound])").forEach((area) => {
+    area.dataset.bound = "1";
     area.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -54,57 +57,110 @@ function setUpEnterToSend() {
   });
 }
 
+// Live updates: one event stream per page (server-sent events). Each event names the
+// conversation that changed; the page then fetches what it shows again. Where EventSource is
+// missing, the page asks every few seconds instead.
+const live = {
+  listeners: [],
+  on(listener) { this.listeners.push(listener); },
+  start(url) {
+    if (this.listeners.length === 0) return;
+    const tell = (change) => this.listeners.forEach((listener) => listener(change));
+    if (typeof EventSource === "undefined") {
+      setInterval(() => { if (!document.hidden) tell({ poll: true }); }, 3000);
+      return;
+    }
+    const source = new EventSource(url);
+    source.onmessage = (event) => {
+      try { tell(JSON.parse(event.data)); } catch (_) { tell({ reload: true }); }
+    };
+    // Back after the connection was lost: what was missed comes as events (Last-Event-ID);
+    // a refresh as well covers a stream that had to start over.
+    source.onopen = () => { if (this.opened) tell({ reconnected: true }); this.opened = true; };
+  },
+};
+
+// Runs `work` at most once per `gapMs`, and once more after the last call in a burst.
+function throttled(work, gapMs) {
+  let running = false;
+  let again = false;
+  return async function run() {
+    if (running) { again = true; return; }
+    running = true;
+    try { await work(); } catch (_) { /* the next change tries again */ }
+    setTimeout(() => {
+      running = false;
+      if (again) { again = false; run(); }
+    }, gapMs);
+  };
+}
+
+async function fetchHtml(url) {
+  const response = await fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
+  if (response.redirected || response.status === 401) {
+    window.location.reload();
+    return null;
+  }
+  return response.ok ? response.text() : null;
+}
+
+// Replaces each [data-live] part of this page with the same part of a fresh copy. A part marked
+// data-live-keep-typing stays as it is while both copies have a text box (what the agent is
+// typing is never lost); forms take the fresh version numbers.
+async function refreshParts() {
+  const html = await fetchHtml(window.location.href);
+  if (html === null) return;
+  const fresh = new DOMParser().parseFromString(html, "text/html");
+  document.querySelectorAll("[data-live]").forEach((part) => {
+    const next = fresh.querySelector('[data-live="' + part.dataset.live + '"]');
+    if (!next) return;
+    if (part.hasAttribute("data-live-keep-typing") && part.querySelector("textarea") && next.querySelector("textarea")) return;
+    if (part.innerHTML !== next.innerHTML) part.innerHTML = next.innerHTML;
+  });
+  const version = fresh.querySelector("input[name=version]");
+  if (version) document.querySelectorAll("input[name=version]").forEach((input) => { input.value = version.value; });
+  setUpEnterToSend();
+}
+
+function setUpLiveParts() {
+  const scope = document.querySelector("[data-live-scope]");
+  if (!scope) return;
+  const only = scope.dataset.liveScope === "any" ? null : Number(scope.dataset.liveScope);
+  const refresh = throttled(refreshParts, 1000);
+  live.on((change) => {
+    if (only === null || change.conversation === only || change.conversation === undefined) refresh();
+  });
+}
+
 function setUpLiveBoard() {
   const board = document.querySelector("[data-live-board]");
   if (!board) return;
   const url = board.dataset.liveBoard;
-  let busy = false;
-  async function refresh() {
-    if (busy || document.hidden) return;
-    busy = true;
-    try {
-      const response = await fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" });
-      if (response.redirected || response.status === 401 || response.status === 303) {
-        window.location.reload();
-        return;
-      }
-      if (response.ok) {
-        board.innerHTML = await response.text();
-        const waiting = board.querySelector("[data-count=waiting]");
-        const mine = board.querySelector("[data-count=mine]");
-        const waitingTile = document.getElementById("waiting-now");
-        const mineTile = document.getElementById("my-conversations");
-        if (waiting && waitingTile) waitingTile.textContent = waiting.textContent;
-        if (mine && mineTile) mineTile.textContent = mine.textContent;
-      }
-    } catch (_) {
-      // Offline for a moment: the next tick tries again.
-    } finally {
-      busy = false;
-    }
-  }
-  setInterval(refresh, 3000);
-  document.addEventListener("visibilitychange", refresh);
+  const refresh = throttled(async () => {
+    const html = await fetchHtml(url);
+    if (html === null) return;
+    board.innerHTML = html;
+    const waiting = board.querySelector("[data-count=waiting]");
+    const mine = board.querySelector("[data-count=mine]");
+    const waitingTile = document.getElementById("waiting-now");
+    const mineTile = document.getElementById("my-conversations");
+    if (waiting && waitingTile) waitingTile.textContent = waiting.textContent;
+    if (mine && mineTile) mineTile.textContent = mine.textContent;
+    tickWaitingTimes(board);
+  }, 500);
+  live.on(refresh);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
 }
 
+// The full-page visitor chat: its history, refreshed when the conversation changes.
 function setUpLiveHistory() {
   const history = document.querySelector("[data-live-history]");
   if (!history) return;
-  setInterval(async () => {
-    if (document.hidden) return;
-    try {
-      const response = await fetch(history.dataset.liveHistory, { credentials: "same-origin" });
-      if (response.ok) {
-        const html = await response.text();
-        if (html !== history.dataset.last) {
-          history.dataset.last = html;
-          history.innerHTML = html;
-        }
-      }
-    } catch (_) {
-      // Try again on the next tick.
-    }
-  }, 3000);
+  const refresh = throttled(async () => {
+    const html = await fetchHtml(history.dataset.liveHistory);
+    if (html !== null && html !== history.innerHTML) history.innerHTML = html;
+  }, 300);
+  live.on(refresh);
 }
 
 // Reports: typing dates means a custom period; choosing a preset clears the dates.
@@ -125,6 +181,9 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpDialogs();
   setUpEnterToSend();
   setUpLiveBoard();
+  setUpLiveParts();
+  const stream = document.querySelector("[data-live-stream]");
+  live.start(stream ? stream.dataset.liveStream : "/events");
   tickWaitingTimes(document);
   setInterval(() => tickWaitingTimes(document), 10000);
 });

@@ -60,24 +60,33 @@ fn escalate_to_team(
     Ok(matches!(acted, Acted::Done { .. }))
 }
 
-/// Stores the customer's message on an open conversation and lets the bot respond. Call inside
-/// a write transaction, with `conversation` read under its lock
-/// (`Conversation::find_for_visitor_to_write`), so the bot only speaks while it has the
-/// conversation.
-pub fn receive(
+/// Stores the customer's message on an open conversation. Call inside a write transaction, with
+/// `conversation` read under its lock (`Conversation::find_for_visitor_to_write`). Answers
+/// whether it is the bot's turn to respond (`respond`, after this transaction commits).
+pub fn store(
     conn: &mut AnyConnection,
     conversation: &Conversation,
     body: &str,
-) -> QueryResult<Handled> {
+) -> QueryResult<bool> {
     say(conn, conversation.id, Author::Customer, body)?;
     Conversation::touch(conn, conversation.id, crate::models::now())?;
-    if conversation.state != ConversationState::Bot {
-        return Ok(Handled::LeftToTheTeam);
-    }
+    Ok(conversation.state == ConversationState::Bot)
+}
+
+/// What the bot means to do about a message, worked out with no transaction open: scoring the
+/// articles is the slow part, and on SQLite a write transaction would hold the only write lock.
+#[derive(Clone, Debug)]
+enum Plan {
+    Escalate(SystemEvent),
+    Answer { body: String, cited: Vec<i64> },
+    SayAndEscalate(&'static str),
+    Apologise(&'static str),
+}
+
+fn plan(conn: &mut AnyConnection, body: &str) -> QueryResult<Plan> {
     let settings = TeamSettings::get(conn)?;
     if settings.human_support_enabled && wants_a_person(body) {
-        escalate_to_team(conn, conversation, SystemEvent::CustomerRequestedHuman)?;
-        return Ok(Handled::Escalated(SystemEvent::CustomerRequestedHuman));
+        return Ok(Plan::Escalate(SystemEvent::CustomerRequestedHuman));
     }
     let candidates: Vec<Candidate> = Article::published(conn)?
         .into_iter()
@@ -87,34 +96,53 @@ pub fn receive(
             body: a.body,
         })
         .collect();
-    match reply(body, &candidates) {
-        Reply::Answer { body, cited } => {
-            let message = say(conn, conversation.id, Author::Bot, &body)?;
-            for article_id in cited {
-                Message::cite(conn, message.id, article_id)?;
+    Ok(match reply(body, &candidates) {
+        Reply::Answer { body, cited } => Plan::Answer { body, cited },
+        Reply::NoAnswer if settings.human_support_enabled => Plan::SayAndEscalate(
+            "I couldn't find an answer to that. I've asked the team to join; someone will be with you shortly.",
+        ),
+        Reply::NoAnswer => Plan::Apologise(
+            "Sorry, I couldn't find an answer to that. Could you put it another way?",
+        ),
+    })
+}
+
+/// The bot answers the customer's latest message: it plans outside any transaction, then writes
+/// in a short one, and only if it still has the conversation (the team may have taken it
+/// meanwhile: then it stays quiet). Call with no transaction open.
+pub fn respond(conn: &mut AnyConnection, conversation_id: i64, body: &str) -> QueryResult<Handled> {
+    let plan = plan(conn, body)?;
+    crate::db::write_transaction_retrying(conn, |conn| {
+        crate::db::per_backend::lock_conversation(conn, conversation_id)?;
+        let Some(conversation) = Conversation::find(conn, conversation_id)? else {
+            return Ok(Handled::LeftToTheTeam);
+        };
+        if conversation.state != ConversationState::Bot {
+            return Ok(Handled::LeftToTheTeam);
+        }
+        Ok(match plan.clone() {
+            Plan::Escalate(because) => {
+                escalate_to_team(conn, &conversation, because)?;
+                Handled::Escalated(because)
             }
-            Ok(Handled::Answered)
-        }
-        Reply::NoAnswer if settings.human_support_enabled => {
-            say(
-                conn,
-                conversation.id,
-                Author::Bot,
-                "I couldn't find an answer to that. I've asked the team to join; someone will be with you shortly.",
-            )?;
-            escalate_to_team(conn, conversation, SystemEvent::BotEscalated)?;
-            Ok(Handled::Escalated(SystemEvent::BotEscalated))
-        }
-        Reply::NoAnswer => {
-            say(
-                conn,
-                conversation.id,
-                Author::Bot,
-                "Sorry, I couldn't find an answer to that. Could you put it another way?",
-            )?;
-            Ok(Handled::Apologised)
-        }
-    }
+            Plan::Answer { body, cited } => {
+                let message = say(conn, conversation.id, Author::Bot, &body)?;
+                for article_id in cited {
+                    Message::cite(conn, message.id, article_id)?;
+                }
+                Handled::Answered
+            }
+            Plan::SayAndEscalate(words) => {
+                say(conn, conversation.id, Author::Bot, words)?;
+                escalate_to_team(conn, &conversation, SystemEvent::BotEscalated)?;
+                Handled::Escalated(SystemEvent::BotEscalated)
+            }
+            Plan::Apologise(words) => {
+                say(conn, conversation.id, Author::Bot, words)?;
+                Handled::Apologised
+            }
+        })
+    })
 }
 
 /// The customer pressed "Talk to a person".

@@ -1,6 +1,7 @@
 //! Database access: one connection type over PostgreSQL and SQLite, the pool, migrations, and the
 //! few pieces of SQL that must differ between the two backends.
 
+pub mod commits;
 pub mod migrations;
 pub mod per_backend;
 pub mod schema;
@@ -219,6 +220,7 @@ where
     match work(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
+            commits::committed();
             Ok(value)
         }
         Err(error) => {

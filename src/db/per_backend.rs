@@ -95,3 +95,15 @@ pub fn lock_sign_in_attempts(conn: &mut AnyConnection) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// In a bulk load's transaction: new messages are not announced to live-update listeners (one
+/// notification per seeded message would only fill PostgreSQL's notification queue).
+pub fn quiet_for_this_transaction(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Postgresql(_) => {
+            diesel::sql_query("SET LOCAL hearken.quiet = 'on'").execute(conn)?;
+        }
+        AnyConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}

@@ -48,3 +48,25 @@ impl Customer {
         customers::table.find(id).first(conn).optional()
     }
 }
+
+impl Customer {
+    /// Records the name and email a visitor gave on a later message (a blank one changes nothing).
+    pub fn add_contact(
+        conn: &mut AnyConnection,
+        id: i64,
+        name: Option<&str>,
+        email: Option<&str>,
+    ) -> QueryResult<()> {
+        if let Some(name) = name {
+            diesel::update(customers::table.find(id))
+                .set(customers::name.eq(name))
+                .execute(conn)?;
+        }
+        if let Some(email) = email {
+            diesel::update(customers::table.find(id))
+                .set(customers::email.eq(email))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+}

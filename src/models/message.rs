@@ -45,6 +45,35 @@ impl Message {
         messages::table.count().get_result(conn)
     }
 
+    /// Messages written after message `after`, oldest first, as (id, conversation id), at most
+    /// `limit`: what a live-update client missed, or what the hub has not passed on yet.
+    pub fn written_after(
+        conn: &mut AnyConnection,
+        after: i64,
+        conversation_id: Option<i64>,
+        limit: i64,
+    ) -> QueryResult<Vec<(i64, i64)>> {
+        let mut query = messages::table
+            .select((messages::id, messages::conversation_id))
+            .filter(messages::id.gt(after))
+            .order(messages::id)
+            .limit(limit)
+            .into_boxed();
+        if let Some(conversation_id) = conversation_id {
+            query = query.filter(messages::conversation_id.eq(conversation_id));
+        }
+        query.load(conn)
+    }
+
+    /// The id of the newest message (0 when there is none).
+    pub fn latest_id(conn: &mut AnyConnection) -> QueryResult<i64> {
+        use diesel::dsl::max;
+        Ok(messages::table
+            .select(max(messages::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0))
+    }
+
     /// Records that this bot message cited `article_id`.
     pub fn cite(conn: &mut AnyConnection, message_id: i64, article_id: i64) -> QueryResult<()> {
         diesel::insert_into(citations::table)

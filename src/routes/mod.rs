@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod chat;
 pub mod conversations;
+pub mod events;
 pub mod health;
 pub mod kb;
 pub mod live;

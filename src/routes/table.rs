@@ -6,7 +6,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, Route};
 
 use super::{
-    account, assets, auth, chat, conversations, health, kb, live, reports, settings, team, widget,
+    account, assets, auth, chat, conversations, events, health, kb, live, reports, settings, team,
+    widget,
 };
 use crate::domain::Role;
 use crate::session::require_role;
@@ -62,6 +63,7 @@ routes! {
     Post "/setup" Anyone => auth::setup::submit;
     Get "/" Member => live::show::show;
     Get "/live/board" Member => live::board::part;
+    Get "/events" Member => events::member;
     Get "/conversations" Member => conversations::list::list;
     Get "/conversations/{id}" Member => conversations::show::show;
     Post "/conversations/{id}/take-over" Member => conversations::act::take_over;
@@ -79,11 +81,15 @@ routes! {
     Get "/help/{slug}" Anyone => kb::public::show;
     Get "/chat" Anyone => chat::show::show;
     Get "/chat/history" Anyone => chat::show::history;
+    Get "/chat/events" Anyone => events::chat;
+    Get "/widget/api/events" Anyone => events::widget;
     Post "/chat/messages" Anyone => chat::send::message;
     Post "/chat/person" Anyone => chat::send::person;
     Get "/widget.js" Anyone => widget::loader::loader;
     Get "/widget/app-{version}.js" Anyone => widget::loader::app;
     Get "/widget/api/chat" Anyone => widget::chat::show;
+    Post "/widget/api/messages" Anyone => widget::send::message;
+    Post "/widget/api/person" Anyone => widget::send::person;
     Get "/reports" Lead => reports::show::show;
     Get "/reports/{table}.csv" Lead => reports::export::export;
     Get "/settings" Lead => settings::edit::form;

@@ -167,6 +167,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
         trust_proxy: false,
+        visitor_limits: Default::default(),
     }
 }
 

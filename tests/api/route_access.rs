@@ -22,6 +22,8 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Post, "/setup", Anyone),
         (Get, "/", Member),
         (Get, "/live/board", Member),
+        // Live updates for members' pages.
+        (Get, "/events", Member),
         (Get, "/conversations", Member),
         (Get, "/conversations/{id}", Member),
         (Post, "/conversations/{id}/take-over", Member),
@@ -41,12 +43,16 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Get, "/help/{slug}", Anyone),
         (Get, "/chat", Anyone),
         (Get, "/chat/history", Anyone),
+        (Get, "/chat/events", Anyone),
+        (Get, "/widget/api/events", Anyone),
         (Post, "/chat/messages", Anyone),
         (Post, "/chat/person", Anyone),
         // The embeddable widget: its script and the JSON API it calls from the team's website.
         (Get, "/widget.js", Anyone),
         (Get, "/widget/app-{version}.js", Anyone),
         (Get, "/widget/api/chat", Anyone),
+        (Post, "/widget/api/messages", Anyone),
+        (Post, "/widget/api/person", Anyone),
         // Reports and CSV, Settings, Team: leads and admins.
         (Get, "/reports", Lead),
         (Get, "/reports/{table}.csv", Lead),
@@ -115,6 +121,14 @@ fn expected(access: Access, who: Who) -> Expect {
 async fn what_happened(response: reqwest::Response) -> Expect {
     let status = response.status().as_u16();
     let to = location(&response);
+    // An event stream stays open: being served is all this test needs to know of it.
+    let streaming = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
+    if status == 200 && streaming {
+        return Expect::Served;
+    }
     let body = response.text().await.unwrap_or_default();
     if status == 303 && to.starts_with("/sign-in") {
         Expect::SignIn

@@ -37,17 +37,22 @@ impl SignInGate {
 
     /// The address failures are counted against.
     pub fn client_address(&self, req: &HttpRequest) -> String {
-        let forwarded = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .last()
-            .and_then(|value| value.to_str().ok());
-        client_address(
-            req.peer_addr().map(|peer| peer.ip()),
-            forwarded,
-            self.trust_proxy,
-        )
+        address_of(req, self.trust_proxy)
     }
+}
+
+/// Who is asking, by address: see `client_address`. Shared with the visitor chat's limits.
+pub fn address_of(req: &HttpRequest, trust_proxy: bool) -> String {
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .last()
+        .and_then(|value| value.to_str().ok());
+    client_address(
+        req.peer_addr().map(|peer| peer.ip()),
+        forwarded,
+        trust_proxy,
+    )
 }
 
 /// The client's address: the peer, or, behind a trusted proxy, the last address in

@@ -1,15 +1,17 @@
 //! The visitor's side: a chat page where a customer asks the bot, gets links to articles, and
 //! can ask for a person. It is what the embeddable widget will show.
 
+pub mod limits;
 pub mod send;
 pub mod show;
+pub mod visitor;
 
 use crate::session::WebSession;
 
 const VISITOR_TOKEN: &str = "visitor_token";
 
 /// The token that ties this browser to its conversation, if it has one.
-fn visitor_token(session: &WebSession) -> Option<String> {
+pub fn visitor_token(session: &WebSession) -> Option<String> {
     session.0.get::<String>(VISITOR_TOKEN).ok().flatten()
 }
 

@@ -4,18 +4,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::domain::{time, Author, ConversationState, SystemEvent};
 use crate::error::AppError;
-use crate::models::conversation::Conversation;
-use crate::models::message::{HistoryEntry, Message};
-use crate::models::team_settings::TeamSettings;
+use crate::models::message::HistoryEntry;
 use crate::routes::render;
-use crate::session::{token_hash, WebSession};
+use crate::session::WebSession;
 
 /// What the visitor sees: their messages, the bot's and agents' replies, and when a person
 /// joins or leaves. Internal notes (closing, outcomes) are never shown to customers.
 pub struct VisitorView {
+    /// The open conversation, if any (a closed one is over for the visitor).
+    pub conversation_id: Option<i64>,
     pub entries: Vec<HistoryEntry>,
     pub state: Option<ConversationState>,
     pub human_support: bool,
@@ -43,28 +43,9 @@ impl VisitorView {
     }
 }
 
+/// The visitor's view for the token this browser's session holds (the full-page chat).
 pub async fn load(pool: &Pool, session: &WebSession) -> Result<VisitorView, AppError> {
-    let hash = super::visitor_token(session).map(|t| token_hash(&t));
-    db::run(pool, move |conn| {
-        let human_support = TeamSettings::get(conn)?.human_support_enabled;
-        let conversation = match hash {
-            Some(hash) => Conversation::find_for_visitor(conn, &hash)?,
-            None => None,
-        };
-        // A closed conversation is over for the visitor: the next message starts a new one.
-        let conversation = conversation.filter(|c| c.state.is_open());
-        let entries = match &conversation {
-            Some(c) => Message::history(conn, c.id)?,
-            None => Vec::new(),
-        };
-        Ok(VisitorView {
-            entries,
-            state: conversation.map(|c| c.state),
-            human_support,
-            now: crate::models::now(),
-        })
-    })
-    .await
+    super::visitor::view(pool, super::visitor_token(session)).await
 }
 
 #[derive(Template)]

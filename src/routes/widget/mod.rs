@@ -15,14 +15,12 @@ use chrono::{SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
 use super::chat::show::VisitorView;
+use super::chat::visitor::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
 use crate::domain::{widget, Author};
 use crate::error::AppError;
 use crate::models::team_settings::TeamSettings;
-
-pub const MAX_NAME_CHARS: usize = 100;
-pub const MAX_EMAIL_CHARS: usize = 254;
 
 const ORIGIN_REFUSED: &str = "This website may not show the chat.";
 
@@ -98,15 +96,9 @@ impl Admitted {
     }
 
     /// What the widget shows for `view`: the messages after `after` (all when none).
-    pub fn chat(
-        &self,
-        token: Option<String>,
-        view: &VisitorView,
-        conversation_id: Option<i64>,
-        after: Option<i64>,
-    ) -> ChatJson {
+    pub fn chat(&self, token: Option<String>, view: &VisitorView, after: Option<i64>) -> ChatJson {
         let settings = &self.settings;
-        let conversation = conversation_id.map(|id| ConversationJson {
+        let conversation = view.conversation_id.map(|id| ConversationJson {
             id,
             waiting: view.waiting(),
             may_ask_for_person: view.may_ask_for_person(),

@@ -1,3 +1,105 @@
 //! `POST /widget/api/messages` (the visitor writes) and `POST /widget/api/person` ("Talk to a
-//! person"), with a form body: `token`, `body`, `name`, `email`, and `after` (the last message
-//! the widget shows, so the answer carries only what is new).
+//! person"). The body is a form (`token`, `body`, `name`, `email`, and `after`: the last message
+//! the widget shows, so the answer carries only what is new). Over a limit: 429 and nothing
+//! created; refused input: 422 with the sentence to show, and the widget keeps what was typed.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::chat::{given_after, given_token};
+use super::{admit, Admitted};
+use crate::db::Pool;
+use crate::error::AppError;
+use crate::routes::chat::limits::VisitorGuard;
+use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
+
+#[derive(Default, Deserialize)]
+pub struct WidgetForm {
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// The form, read only once the website is admitted; a body that is not a form is a 400.
+fn read_form(admitted: &Admitted, body: &[u8]) -> Result<WidgetForm, HttpResponse> {
+    serde_urlencoded::from_bytes(body).map_err(|_| {
+        admitted.error(
+            StatusCode::BAD_REQUEST,
+            "The chat could not read that message. Reload the page and try again.",
+        )
+    })
+}
+
+/// The answer to a write: the visitor's chat with what is new, or the sentence that says why not.
+async fn answer(
+    admitted: &Admitted,
+    pool: &Pool,
+    sent: Sent,
+    after: Option<i64>,
+) -> Result<HttpResponse, AppError> {
+    match sent {
+        Sent::Done { token } => {
+            let view = visitor::view(pool, Some(token.clone())).await?;
+            Ok(admitted.json(StatusCode::OK, &admitted.chat(Some(token), &view, after)))
+        }
+        Sent::Refused(reason) => Ok(admitted.error(StatusCode::UNPROCESSABLE_ENTITY, reason)),
+        Sent::Limited(reason) => Ok(admitted.error(StatusCode::TOO_MANY_REQUESTS, reason)),
+    }
+}
+
+pub async fn message(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    let admitted = match admit(&req, &pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(refused),
+    };
+    let form = match read_form(&admitted, &body) {
+        Ok(form) => form,
+        Err(unreadable) => return Ok(unreadable),
+    };
+    let who = Visitor {
+        token: given_token(form.token),
+        address: guard.address(&req),
+    };
+    let typed = VisitorMessage {
+        body: form.body,
+        name: form.name,
+        email: form.email,
+    };
+    let sent = visitor::write(&pool, &guard, who, typed).await?;
+    answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
+}
+
+pub async fn person(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    let admitted = match admit(&req, &pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(refused),
+    };
+    let form = match read_form(&admitted, &body) {
+        Ok(form) => form,
+        Err(unreadable) => return Ok(unreadable),
+    };
+    let who = Visitor {
+        token: given_token(form.token),
+        address: guard.address(&req),
+    };
+    let sent = visitor::ask_for_person(&pool, &guard, who).await?;
+    answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
+}

@@ -1,0 +1,154 @@
+//! How the hub hears of new messages: LISTEN on PostgreSQL, commit signals on SQLite.
+
+use std::sync::Weak;
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use super::{Change, Hub};
+use crate::db::{commits, AnyConnection, Pool};
+use crate::models::message::Message;
+
+/// PostgreSQL's channel; the trigger on `messages` sends "id,conversation_id".
+pub const CHANNEL: &str = "hearken_messages";
+/// How often the listening connection is checked for notifications (a local read, no query).
+const POLL: Duration = Duration::from_millis(20);
+/// How often the listening connection is asked whether it is still alive.
+const PING: Duration = Duration::from_secs(15);
+/// How long to wait before connecting again after the connection was lost.
+const RETRY: Duration = Duration::from_secs(1);
+/// The most missed messages read in one go after a reconnection.
+const CATCH_UP: i64 = 1000;
+
+fn parse(payload: &str) -> Option<Change> {
+    let (id, conversation_id) = payload.split_once(',')?;
+    Some(Change {
+        id: id.trim().parse().ok()?,
+        conversation_id: conversation_id.trim().parse().ok()?,
+    })
+}
+
+/// Publishes what was written after `cursor` (read with `conn`); returns the new cursor.
+fn catch_up(hub: &Hub, conn: &mut AnyConnection, cursor: i64) -> diesel::QueryResult<i64> {
+    let mut cursor = cursor;
+    loop {
+        let missed = Message::written_after(conn, cursor, None, CATCH_UP)?;
+        for &(id, conversation_id) in &missed {
+            hub.publish(Change {
+                id,
+                conversation_id,
+            });
+            cursor = cursor.max(id);
+        }
+        if (missed.len() as i64) < CATCH_UP {
+            return Ok(cursor);
+        }
+    }
+}
+
+/// Listens on PostgreSQL until the hub is dropped, connecting again whenever the connection is
+/// lost; after a reconnection it publishes the messages written while it was away.
+pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
+    let mut cursor = match pool.get() {
+        Ok(mut conn) => Message::latest_id(&mut conn).unwrap_or(0),
+        Err(_) => 0,
+    };
+    let mut first = true;
+    while hub.strong_count() > 0 {
+        let mut conn = match PgConnection::establish(url) {
+            Ok(conn) => AnyConnection::Postgresql(conn),
+            Err(error) => {
+                tracing::warn!(%error, "live updates: cannot connect to listen; trying again");
+                std::thread::sleep(RETRY);
+                continue;
+            }
+        };
+        if let Err(error) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn) {
+            tracing::warn!(%error, "live updates: LISTEN failed; trying again");
+            std::thread::sleep(RETRY);
+            continue;
+        }
+        if !first {
+            if let Some(hub) = hub.upgrade() {
+                match catch_up(&hub, &mut conn, cursor) {
+                    Ok(caught_up) => cursor = caught_up,
+                    Err(error) => tracing::warn!(%error, "live updates: catching up failed"),
+                }
+            }
+            tracing::info!("live updates: listening again");
+        }
+        first = false;
+        match listen(&mut conn, &hub, &mut cursor) {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(%error, "live updates: the listening connection was lost");
+                std::thread::sleep(RETRY);
+            }
+        }
+    }
+}
+
+/// Passes notifications on until the hub is dropped (`Ok`) or the connection fails (`Err`).
+fn listen(conn: &mut AnyConnection, hub: &Weak<Hub>, cursor: &mut i64) -> diesel::QueryResult<()> {
+    let mut pinged = Instant::now();
+    loop {
+        let Some(hub) = hub.upgrade() else {
+            return Ok(());
+        };
+        let AnyConnection::Postgresql(pg) = conn else {
+            return Ok(());
+        };
+        for notification in pg.notifications_iter() {
+            let notification = notification?;
+            if let Some(change) = parse(&notification.payload) {
+                *cursor = (*cursor).max(change.id);
+                hub.publish(change);
+            }
+        }
+        drop(hub);
+        if pinged.elapsed() >= PING {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            pinged = Instant::now();
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// On SQLite (one instance per file): after each commit in this process, and at least every
+/// half second, publishes the messages written since the last look.
+pub fn sqlite(pool: &Pool, hub: Weak<Hub>) {
+    let mut cursor = None;
+    let mut seen = commits::count();
+    while let Some(strong) = hub.upgrade() {
+        if let Ok(mut conn) = pool.get() {
+            let result = match cursor {
+                None => Message::latest_id(&mut conn),
+                Some(cursor) => catch_up(&strong, &mut conn, cursor),
+            };
+            match result {
+                Ok(now) => cursor = Some(now),
+                Err(error) => tracing::warn!(%error, "live updates: reading new messages failed"),
+            }
+        }
+        drop(strong);
+        seen = commits::wait_after(seen, Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_are_read_or_ignored() {
+        assert_eq!(
+            parse("12,3"),
+            Some(Change {
+                id: 12,
+                conversation_id: 3
+            })
+        );
+        assert_eq!(parse("12"), None);
+        assert_eq!(parse("x,3"), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! Live updates. Every message written (a visitor's, the bot's, an agent's, and the system note
+//! that every take-over, hand-back, close and reopen writes through `Conversation::act`) is an
+//! event; its id is the message's id, so a client that reconnects with `Last-Event-ID` is sent
+//! the messages written since.
+//!
+//! One hub per instance passes events to every open stream in-process. The hub learns of them
+//! from the database: on PostgreSQL through LISTEN on one connection of its own (a trigger on
+//! `messages` sends NOTIFY, delivered when the writing transaction commits, to every instance);
+//! on SQLite, by reading the messages written since its last look, woken by each commit. An open
+//! stream holds no database connection.
+
+mod listen;
+
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
+
+use crate::db::{DatabaseLocation, Pool};
+
+/// A message was written in a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The message's id: the event's id.
+    pub id: i64,
+    pub conversation_id: i64,
+}
+
+/// How many events a slow stream may fall behind before it is told to catch up by itself.
+const BACKLOG: usize = 1024;
+
+/// Passes events to the streams of this instance.
+pub struct Hub {
+    sender: broadcast::Sender<Change>,
+}
+
+impl Hub {
+    /// Starts the hub and its listener thread, which ends when the hub is dropped.
+    pub fn start(location: &DatabaseLocation, pool: Pool) -> Arc<Hub> {
+        let (sender, _) = broadcast::channel(BACKLOG);
+        let hub = Arc::new(Hub { sender });
+        let weak = Arc::downgrade(&hub);
+        let location = location.clone();
+        let started = std::thread::Builder::new()
+            .name("hearken-events".into())
+            .spawn(move || match location {
+                DatabaseLocation::Postgres(url) => listen::postgres(&url, &pool, weak),
+                DatabaseLocation::Sqlite(_) => listen::sqlite(&pool, weak),
+            });
+        if let Err(error) = started {
+            tracing::error!(%error, "live updates cannot start: pages fall back on reloading");
+        }
+        hub
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.sender.subscribe()
+    }
+
+    /// How many streams are open on this instance.
+    pub fn streams(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    fn publish(&self, change: Change) {
+        // No receiver (no stream open) is not an error.
+        let _ = self.sender.send(change);
+    }
+}

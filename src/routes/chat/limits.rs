@@ -1,0 +1,147 @@
+//! How much the public chat gives one visitor and one address: messages per visitor token,
+//! messages and new conversations per client address, and reads (history, live updates) per
+//! address. A visitor over a limit gets 429 with a sentence to read, and nothing is created.
+//!
+//! The token's own limit is checked first and a message it refuses does not count against the
+//! address: one flooding tab cannot lock out an office that shares its address.
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use actix_web::HttpRequest;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+pub use crate::config::VisitorLimits;
+
+pub const TOO_FAST: &str =
+    "You are sending messages faster than we can read them. Please wait a minute and try again.";
+pub const TOO_MANY_CHATS: &str =
+    "Too many new chats have started from your network. Please try again in a minute.";
+pub const TOO_MANY_READS: &str = "Too many requests from your network. Please wait a moment.";
+
+type Keyed = DefaultKeyedRateLimiter<String>;
+
+fn keyed(per_minute: u32) -> Keyed {
+    RateLimiter::keyed(Quota::per_minute(
+        NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN),
+    ))
+}
+
+/// The limiters of one instance, shared by its workers. Each instance counts on its own: behind
+/// a load balancer the effective limit is the sum over instances.
+pub struct VisitorGuard {
+    per_visitor: Keyed,
+    per_address: Keyed,
+    new_per_address: Keyed,
+    reads_per_address: Keyed,
+    trust_proxy: bool,
+    checks: AtomicU32,
+}
+
+/// Checks between two sweeps of keys that have not been seen for a while.
+const SWEEP_EVERY: u32 = 4096;
+
+impl VisitorGuard {
+    pub fn new(limits: VisitorLimits, trust_proxy: bool) -> VisitorGuard {
+        VisitorGuard {
+            per_visitor: keyed(limits.messages_per_visitor),
+            per_address: keyed(limits.messages_per_address),
+            new_per_address: keyed(limits.conversations_per_address),
+            reads_per_address: keyed(limits.reads_per_address),
+            trust_proxy,
+            checks: AtomicU32::new(0),
+        }
+    }
+
+    /// The address this request is counted against.
+    pub fn address(&self, req: &HttpRequest) -> String {
+        crate::routes::auth::gate::address_of(req, self.trust_proxy)
+    }
+
+    /// Forgets keys whose allowance is full again, now and then, so memory stays bounded by the
+    /// visitors of the last minutes.
+    fn sweep_now_and_then(&self) {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            for limiter in [
+                &self.per_visitor,
+                &self.per_address,
+                &self.new_per_address,
+                &self.reads_per_address,
+            ] {
+                limiter.retain_recent();
+                limiter.shrink_to_fit();
+            }
+        }
+    }
+
+    /// A message (or "talk to a person") from this visitor token, if any, at this address.
+    pub fn message(&self, token: Option<&str>, address: &str) -> Result<(), &'static str> {
+        self.sweep_now_and_then();
+        if let Some(token) = token {
+            let key = crate::session::token_hash(token);
+            self.per_visitor.check_key(&key).map_err(|_| TOO_FAST)?;
+        }
+        self.per_address
+            .check_key(&address.to_owned())
+            .map_err(|_| TOO_FAST)
+    }
+
+    /// A new conversation (and a new visitor token) from this address.
+    pub fn new_conversation(&self, address: &str) -> Result<(), &'static str> {
+        self.new_per_address
+            .check_key(&address.to_owned())
+            .map_err(|_| TOO_MANY_CHATS)
+    }
+
+    /// A read: the history, or a live-update stream opened.
+    pub fn read(&self, address: &str) -> Result<(), &'static str> {
+        self.sweep_now_and_then();
+        self.reads_per_address
+            .check_key(&address.to_owned())
+            .map_err(|_| TOO_MANY_READS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> VisitorGuard {
+        VisitorGuard::new(
+            VisitorLimits {
+                messages_per_visitor: 3,
+                messages_per_address: 5,
+                conversations_per_address: 2,
+                reads_per_address: 4,
+            },
+            false,
+        )
+    }
+
+    #[test]
+    fn a_flooding_token_does_not_use_up_its_address() {
+        let guard = small();
+        let refused = (0..50)
+            .filter(|_| guard.message(Some("flood"), "10.0.0.1").is_err())
+            .count();
+        assert_eq!(refused, 47, "three pass, the rest are refused");
+        // The same address still has room for another visitor: 3 of its 5 are used.
+        assert_eq!(guard.message(Some("colleague"), "10.0.0.1"), Ok(()));
+        assert_eq!(guard.message(Some("colleague"), "10.0.0.1"), Ok(()));
+        assert_eq!(guard.message(Some("colleague"), "10.0.0.1"), Err(TOO_FAST));
+        assert_eq!(guard.message(Some("other"), "10.0.0.2"), Ok(()));
+    }
+
+    #[test]
+    fn new_conversations_and_reads_are_counted_per_address() {
+        let guard = small();
+        assert_eq!(guard.new_conversation("10.0.0.1"), Ok(()));
+        assert_eq!(guard.new_conversation("10.0.0.1"), Ok(()));
+        assert_eq!(guard.new_conversation("10.0.0.1"), Err(TOO_MANY_CHATS));
+        assert_eq!(guard.new_conversation("10.0.0.2"), Ok(()));
+        assert_eq!(
+            (0..10).filter(|_| guard.read("10.0.0.3").is_ok()).count(),
+            4
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! What a visitor may do, wherever they write from (the `/chat` page or the widget): read their
+//! conversation, write a message, ask for a person. Input is checked and the limits applied
+//! before any write; the message is stored in one short transaction, and the bot works out its
+//! answer after that transaction, never while holding the write lock.
+
+use crate::bot::intake;
+use crate::db::{self, AnyConnection, Pool};
+use crate::domain::lifecycle::parse_reply;
+use crate::domain::text::free_of_control_characters;
+use crate::domain::ConversationState;
+use crate::error::AppError;
+use crate::models::conversation::{Conversation, NewConversation};
+use crate::models::customer::{Customer, NewCustomer};
+use crate::models::message::Message;
+use crate::models::team_settings::TeamSettings;
+use crate::session::{random_token, token_hash};
+
+use super::limits::VisitorGuard;
+use super::show::VisitorView;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Who is writing: their token (none before their first message) and their address.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub token: Option<String>,
+    pub address: String,
+}
+
+/// A message as typed, with the optional name and email.
+#[derive(Clone, Debug, Default)]
+pub struct VisitorMessage {
+    pub body: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// What came of a visitor's request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// Done; the token to keep (new when a conversation started).
+    Done { token: String },
+    /// Not accepted: the sentence says why (422).
+    Refused(&'static str),
+    /// Over a limit: nothing was created (429).
+    Limited(&'static str),
+}
+
+struct Checked {
+    body: String,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+fn check(message: &VisitorMessage) -> Result<Checked, &'static str> {
+    let body = parse_reply(&message.body)?;
+    let name = message.name.trim();
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err("Names can be at most 100 characters.");
+    }
+    if !free_of_control_characters(name, false) {
+        return Err("Names cannot contain control characters.");
+    }
+    let email = message.email.trim();
+    let looks_like_email = email
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !email.is_empty() && (!looks_like_email || email.chars().count() > MAX_EMAIL_CHARS) {
+        return Err("That email address does not look right: check it, or leave it empty.");
+    }
+    Ok(Checked {
+        body,
+        name: (!name.is_empty()).then(|| name.to_owned()),
+        email: (!email.is_empty()).then(|| email.to_lowercase()),
+    })
+}
+
+/// The visitor's open conversation, locked; or a new one with a new token.
+fn open_conversation(
+    conn: &mut AnyConnection,
+    token: Option<&str>,
+    checked: &Checked,
+) -> Result<(Conversation, String), AppError> {
+    if let Some(token) = token {
+        if let Some(conversation) =
+            Conversation::find_for_visitor_to_write(conn, &token_hash(token))?
+        {
+            if conversation.state.is_open() {
+                Customer::add_contact(
+                    conn,
+                    conversation.customer_id,
+                    checked.name.as_deref(),
+                    checked.email.as_deref(),
+                )?;
+                return Ok((conversation, token.to_owned()));
+            }
+        }
+    }
+    let now = crate::models::now();
+    let customer = Customer::create(
+        conn,
+        &NewCustomer {
+            name: checked.name.as_deref(),
+            email: checked.email.as_deref(),
+            notes: "",
+            created_at: now,
+        },
+    )?;
+    let token = random_token();
+    let conversation = Conversation::create(
+        conn,
+        &NewConversation::with_bot(customer.id, now, Some(token_hash(&token))),
+    )?;
+    Ok((conversation, token))
+}
+
+/// Whether this token has a conversation still open (its next message continues it).
+fn has_open_conversation(conn: &mut AnyConnection, token: Option<&str>) -> Result<bool, AppError> {
+    let Some(token) = token else {
+        return Ok(false);
+    };
+    Ok(Conversation::find_for_visitor(conn, &token_hash(token))?
+        .is_some_and(|conversation| conversation.state.is_open()))
+}
+
+/// The visitor writes: checked, limited, stored, then answered by the bot if it has the
+/// conversation.
+pub async fn write(
+    pool: &Pool,
+    guard: &VisitorGuard,
+    visitor: Visitor,
+    message: VisitorMessage,
+) -> Result<Sent, AppError> {
+    let checked = match check(&message) {
+        Ok(checked) => checked,
+        Err(reason) => return Ok(Sent::Refused(reason)),
+    };
+    if let Err(limited) = guard.message(visitor.token.as_deref(), &visitor.address) {
+        return Ok(Sent::Limited(limited));
+    }
+    let token = visitor.token.clone();
+    let continues = db::run(pool, move |conn| {
+        has_open_conversation(conn, token.as_deref())
+    })
+    .await?;
+    if !continues {
+        if let Err(limited) = guard.new_conversation(&visitor.address) {
+            return Ok(Sent::Limited(limited));
+        }
+    }
+    let token = visitor.token;
+    let kept = db::run(pool, move |conn| {
+        let (conversation, token, bots_turn) =
+            db::write_transaction::<_, AppError, _>(conn, |conn| {
+                let (conversation, token) = open_conversation(conn, token.as_deref(), &checked)?;
+                let bots_turn = intake::store(conn, &conversation, &checked.body)?;
+                Ok((conversation, token, bots_turn))
+            })?;
+        if bots_turn {
+            intake::respond(conn, conversation.id, &checked.body)?;
+        }
+        Ok(token)
+    })
+    .await?;
+    Ok(Sent::Done { token: kept })
+}
+
+/// "Talk to a person": the conversation goes to the team's queue, if the bot has it and human
+/// support is on. Counted as a message.
+pub async fn ask_for_person(
+    pool: &Pool,
+    guard: &VisitorGuard,
+    visitor: Visitor,
+) -> Result<Sent, AppError> {
+    let Some(token) = visitor.token else {
+        return Ok(Sent::Refused(
+            "Write your question first: a person joins an open conversation.",
+        ));
+    };
+    if let Err(limited) = guard.message(Some(&token), &visitor.address) {
+        return Ok(Sent::Limited(limited));
+    }
+    let hash = token_hash(&token);
+    db::run(pool, move |conn| {
+        db::write_transaction::<_, AppError, _>(conn, |conn| {
+            if let Some(conversation) = Conversation::find_for_visitor_to_write(conn, &hash)? {
+                if conversation.state == ConversationState::Bot {
+                    intake::request_person(conn, &conversation)?;
+                }
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(Sent::Done { token })
+}
+
+/// What the visitor with this token sees: their open conversation's history (a closed one is
+/// over for them: their next message starts a new one) and whether a person may be asked for.
+pub async fn view(pool: &Pool, token: Option<String>) -> Result<VisitorView, AppError> {
+    let hash = token.map(|t| token_hash(&t));
+    db::run(pool, move |conn| {
+        let human_support = TeamSettings::get(conn)?.human_support_enabled;
+        let conversation = match hash {
+            Some(hash) => Conversation::find_for_visitor(conn, &hash)?,
+            None => None,
+        };
+        let conversation = conversation.filter(|c| c.state.is_open());
+        let entries = match &conversation {
+            Some(c) => Message::history(conn, c.id)?,
+            None => Vec::new(),
+        };
+        Ok(VisitorView {
+            conversation_id: conversation.as_ref().map(|c| c.id),
+            entries,
+            state: conversation.map(|c| c.state),
+            human_support,
+            now: crate::models::now(),
+        })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(body: &str, name: &str, email: &str) -> VisitorMessage {
+        VisitorMessage {
+            body: body.into(),
+            name: name.into(),
+            email: email.into(),
+        }
+    }
+
+    #[test]
+    fn what_a_visitor_types_is_checked() {
+        let long_name = "n".repeat(101);
+        #[rustfmt::skip]
+        let table: &[(VisitorMessage, Option<&str>)] = &[
+            (typed("Hello", "", ""),                    None),
+            (typed("Hello", "Ana", "Ana@Example.com"),  None),
+            (typed("   ", "", ""),                      Some("Write a message before sending.")),
+            (typed("Hello", &long_name, ""),            Some("Names can be at most 100 characters.")),
+            (typed("Hello", "A\u{7}", ""),              Some("Names cannot contain control characters.")),
+            (typed("Hello", "", "not an email"),        Some("That email address does not look right: check it, or leave it empty.")),
+            (typed("Hello", "", "a@b"),                 Some("That email address does not look right: check it, or leave it empty.")),
+        ];
+        for (message, refusal) in table {
+            assert_eq!(check(message).err(), *refusal, "{message:?}");
+        }
+        let checked = check(&typed(" Hi ", " Ana ", "Ana@Example.com")).unwrap();
+        assert_eq!(checked.body, "Hi");
+        assert_eq!(checked.name.as_deref(), Some("Ana"));
+        assert_eq!(checked.email.as_deref(), Some("ana@example.com"));
+    }
+}
