@@ -33,3 +33,4 @@ mod snapshots;
 mod startup;
 mod team;
 mod team_deactivation;
+mod widget;
