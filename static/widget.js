@@ -36,54 +36,52 @@
   };
 
   const CSS = `
-:host { all: initial !important; }
-[hidden] { display: none !important; }
-.hk { --hk-colour: #2557d6; --hk-ink: #fff; --hk-link: #2557d6; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1d2330; }
-.hk *, .hk *::before, .hk *::after { box-sizing: border-box; }
-button, input, textarea { font: inherit; color: inherit; }
-:focus-visible { outline: 2px solid #1d2330; outline-offset: 2px; }
-.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; display: flex; align-items: center; gap: 8px; min-height: 48px; max-width: calc(100vw - 40px); padding: 10px 18px; border: 0; border-radius: 24px; background: var(--hk-colour); color: var(--hk-ink); font-weight: 600; cursor: pointer; box-shadow: 0 6px 20px rgba(20, 30, 50, .28); }
-.launcher svg { flex: none; width: 20px; height: 20px; fill: currentColor; }
-.badge { position: absolute; top: -6px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px; border: 2px solid #fff; border-radius: 11px; background: #b42318; color: #fff; font-size: 12px; line-height: 18px; text-align: center; }
-.panel { position: fixed; right: 20px; bottom: 80px; z-index: 2147483001; display: flex; flex-direction: column; width: 380px; max-width: calc(100vw - 40px); height: min(620px, calc(100vh - 110px)); background: #fff; border-radius: 14px; overflow: hidden; box-shadow: 0 12px 40px rgba(20, 30, 50, .3); }
-.header { display: flex; align-items: center; justify-content: space-between; gap: 8px; padding: 12px 10px 12px 16px; background: var(--hk-colour); color: var(--hk-ink); }
-.header h2 { margin: 0; font-size: 16px; overflow-wrap: anywhere; }
-.close { flex: none; width: 34px; height: 34px; border: 0; border-radius: 8px; background: transparent; color: inherit; font-size: 22px; line-height: 1; cursor: pointer; }
-.close:hover { background: rgba(255, 255, 255, .18); }
-.log { flex: 1; overflow-y: auto; padding: 14px; background: #f4f6f9; display: flex; flex-direction: column; gap: 10px; }
-.greeting { margin: 0; padding: 10px 12px; background: #fff; border: 1px solid #dfe3ea; border-radius: 10px; white-space: pre-line; overflow-wrap: anywhere; }
-ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
-.msg { max-width: 86%; align-self: flex-start; }
-.msg.from-you { align-self: flex-end; }
-.meta { font-size: 12px; color: #5d6678; margin: 0 2px 2px; }
-.from-you .meta { text-align: right; }
-.bubble { padding: 8px 11px; background: #fff; border: 1px solid #dfe3ea; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
-.from-you .bubble { background: var(--hk-colour); color: var(--hk-ink); border-color: transparent; }
-.cites { margin: 6px 0 0; padding: 6px 0 0 16px; border-top: 1px solid #dfe3ea; font-size: 13.5px; white-space: normal; }
-.cites a { color: var(--hk-link); font-weight: 600; }
-.note, .waiting { align-self: center; margin: 0; font-size: 12.5px; color: #5d6678; text-align: center; }
-.actions { padding: 10px 14px 0; }
-.person, .toggle { border: 1px solid #c5ccd8; border-radius: 999px; background: #fff; padding: 6px 14px; font-weight: 600; font-size: 14px; cursor: pointer; }
-.person:hover, .toggle:hover { border-color: #5d6678; }
-form { display: flex; flex-direction: column; gap: 6px; padding: 10px 14px 12px; background: #fff; border-top: 1px solid #dfe3ea; }
-.actions:not([hidden]) + form { border-top: 0; }
-label { font-size: 13px; font-weight: 600; }
-label span { font-weight: 400; color: #5d6678; }
-input, textarea { width: 100%; padding: 7px 9px; border: 1px solid #c5ccd8; border-radius: 8px; background: #fff; }
-.details { display: flex; flex-direction: column; gap: 4px; }
-.toggle { align-self: flex-start; padding: 3px 10px; font-size: 13px; }
-.row { display: flex; gap: 8px; align-items: flex-end; }
-textarea { flex: 1; resize: none; min-height: 42px; max-height: 140px; }
-.send { flex: none; min-height: 42px; padding: 0 16px; border: 0; border-radius: 8px; background: var(--hk-colour); color: var(--hk-ink); font-weight: 600; cursor: pointer; }
-.send:disabled { opacity: .6; cursor: progress; }
-.hint { margin: 0; font-size: 12px; color: #5d6678; }
-.error { margin: 0; padding: 6px 9px; background: #fdeceb; border: 1px solid #f3c1bd; border-radius: 8px; color: #b42318; font-size: 13.5px; }
-@media (max-width: 480px) {
-  .panel { inset: 0; width: 100%; max-width: none; height: auto; border-radius: 0; }
-  .hk.is-open .launcher { display: none; }
-}
-@media (prefers-reduced-motion: no-preference) { .panel { animation: hk-in .16s ease-out; } }
-@keyframes hk-in { from { opacity: 0; transform: translateY(8px); } }
+:host{all:initial!important}
+[hidden]{display:none!important}
+.hk{--hk-colour:#2557d6;--hk-ink:#fff;--hk-link:#2557d6;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d2330}
+.hk *{box-sizing:border-box}
+button,input,textarea{font:inherit;color:inherit}
+:focus-visible{outline:2px solid #1d2330;outline-offset:2px}
+.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;min-height:48px;max-width:calc(100vw - 40px);padding:10px 18px;border:0;border-radius:24px;background:var(--hk-colour);color:var(--hk-ink);font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(20,30,50,.28)}
+.launcher svg{flex:none;width:20px;height:20px;fill:currentColor}
+.badge{position:absolute;top:-6px;right:-4px;min-width:22px;height:22px;padding:0 6px;border:2px solid #fff;border-radius:11px;background:#b42318;color:#fff;font-size:12px;line-height:18px;text-align:center}
+.panel{position:fixed;right:20px;bottom:80px;z-index:2147483001;display:flex;flex-direction:column;width:380px;max-width:calc(100vw - 40px);height:min(620px,calc(100vh - 110px));background:#fff;border-radius:14px;overflow:hidden;box-shadow:0 12px 40px rgba(20,30,50,.3)}
+.header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 10px 12px 16px;background:var(--hk-colour);color:var(--hk-ink)}
+h2{margin:0;font-size:16px;overflow-wrap:anywhere}
+.close{flex:none;width:34px;height:34px;border:0;border-radius:8px;background:none;font-size:22px;line-height:1;cursor:pointer}
+.close:hover{background:rgba(255,255,255,.18)}
+.log{flex:1;overflow-y:auto;padding:14px;background:#f4f6f9;display:flex;flex-direction:column;gap:10px}
+.greeting,.bubble{margin:0;padding:8px 11px;background:#fff;border:1px solid #dfe3ea;border-radius:12px;overflow-wrap:anywhere}
+.greeting{white-space:pre-line}
+ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:10px}
+.msg{max-width:86%;align-self:flex-start}
+.from-you{align-self:flex-end}
+.meta{font-size:12px;color:#5d6678;margin:0 2px 2px}
+.from-you .meta{text-align:right}
+.bubble{white-space:pre-wrap}
+.from-you .bubble{background:var(--hk-colour);color:var(--hk-ink);border-color:transparent}
+.cites{margin:6px 0 0;padding:6px 0 0;border-top:1px solid #dfe3ea;list-style:none;font-size:13.5px;white-space:normal}
+.cites a{color:var(--hk-link);font-weight:600}
+.note,.waiting{align-self:center;margin:0;font-size:12.5px;color:#5d6678;text-align:center}
+.actions{padding:10px 14px 0}
+.person,.toggle{border:1px solid #c5ccd8;border-radius:999px;background:#fff;padding:6px 14px;font-weight:600;font-size:14px;cursor:pointer}
+.person:hover,.toggle:hover{border-color:#5d6678}
+form{display:flex;flex-direction:column;gap:6px;padding:10px 14px 12px;border-top:1px solid #dfe3ea}
+.actions:not([hidden])+form{border-top:0}
+label{font-size:13px;font-weight:600}
+label span{font-weight:400;color:#5d6678}
+input,textarea{width:100%;padding:7px 9px;border:1px solid #c5ccd8;border-radius:8px;background:#fff}
+.details{display:flex;flex-direction:column;gap:4px}
+.toggle{align-self:flex-start;padding:3px 10px;font-size:13px}
+.row{display:flex;gap:8px;align-items:flex-end}
+textarea{flex:1;resize:none;min-height:42px;max-height:140px}
+.send{flex:none;min-height:42px;padding:0 16px;border:0;border-radius:8px;background:var(--hk-colour);color:var(--hk-ink);font-weight:600;cursor:pointer}
+.send:disabled{opacity:.6;cursor:progress}
+.hint{margin:0;font-size:12px;color:#5d6678}
+.error{margin:0;padding:6px 9px;background:#fdeceb;border:1px solid #f3c1bd;border-radius:8px;color:#b42318;font-size:13.5px}
+@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:auto;border-radius:0}.is-open .launcher{display:none}}
+@media (prefers-reduced-motion:no-preference){.panel{animation:hk-in .16s ease-out}}
+@keyframes hk-in{from{opacity:0;transform:translateY(8px)}}
 `;
 
   // A tiny element builder: attributes set as attributes, text only through textContent.
@@ -194,7 +192,7 @@ textarea { flex: 1; resize: none; min-height: 42px; max-height: 140px; }
     const meta = el("div", { class: "meta", text: who });
     if (!isNaN(at)) {
       meta.appendChild(document.createTextNode(" \u00b7 "));
-      meta.appendChild(el("time", { datetime: message.at, text: at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }));
+      meta.appendChild(el("time", { datetime: message.at, text: at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }));
     }
     const bubble = el("div", { class: "bubble", text: message.body });
     const links = (message.citations || []).filter((c) => typeof c.url === "string" && c.url.indexOf(ORIGIN + "/") === 0);
@@ -269,12 +267,22 @@ textarea { flex: 1; resize: none; min-height: 42px; max-height: 140px; }
     return "/widget/api/chat" + query;
   }
 
+  // One request at a time; a change announced while one is on its way asks again after it.
   let refreshing = null;
+  let again = false;
   function refresh() {
-    if (!refreshing) {
-      refreshing = api(chatPath(state.lastId)).then(apply, () => { /* the next tick tries again */ })
-        .then(() => { refreshing = null; });
+    if (refreshing) {
+      again = true;
+      return refreshing;
     }
+    refreshing = api(chatPath(state.lastId)).then(apply, () => { /* the next tick tries again */ })
+      .then(() => {
+        refreshing = null;
+        if (again) {
+          again = false;
+          return refresh();
+        }
+      });
     return refreshing;
   }
 

@@ -12,7 +12,7 @@ use hearken::domain::{ConversationState, Outcome, Role};
 use crate::helpers::{spawn_app, Backend, TestApp, PASSWORD};
 use crate::on_both_backends;
 
-fn chromedriver_path() -> Option<String> {
+pub(crate) fn chromedriver_path() -> Option<String> {
     let path =
         std::env::var("HEARKEN_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     if std::path::Path::new(&path).exists() {
@@ -31,7 +31,7 @@ fn chromedriver_path() -> Option<String> {
 }
 
 /// A chromedriver process, killed when the test ends.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -43,7 +43,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_driver(path: &str) -> Driver {
+pub(crate) async fn start_driver(path: &str) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -64,7 +64,7 @@ async fn start_driver(path: &str) -> Driver {
     Driver { child, port }
 }
 
-async fn open_browser(driver: &Driver) -> Client {
+pub(crate) async fn open_browser(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -91,7 +91,7 @@ async fn screenshot(browser: &Client, name: &str) {
     }
 }
 
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.goto(&app.url("/sign-in")).await.unwrap();
     type_into(browser, Locator::Id("email"), email).await;
     type_into(browser, Locator::Id("password"), PASSWORD).await;

@@ -34,3 +34,4 @@ mod startup;
 mod team;
 mod team_deactivation;
 mod widget;
+mod widget_browser;
