@@ -28,14 +28,11 @@ pub struct WidgetForm {
     after: Option<String>,
 }
 
-/// The form, read only once the website is admitted; a body that is not a form is a 400.
-fn read_form(admitted: &Admitted, body: &[u8]) -> Result<WidgetForm, HttpResponse> {
-    serde_urlencoded::from_bytes(body).map_err(|_| {
-        admitted.error(
-            StatusCode::BAD_REQUEST,
-            "The chat could not read that message. Reload the page and try again.",
-        )
-    })
+const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";
+
+/// The form, read only once the website is admitted.
+fn read_form(body: &[u8]) -> Option<WidgetForm> {
+    serde_urlencoded::from_bytes(body).ok()
 }
 
 /// The answer to a write: the visitor's chat with what is new, or the sentence that says why not.
@@ -65,9 +62,8 @@ pub async fn message(
         Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
-    let form = match read_form(&admitted, &body) {
-        Ok(form) => form,
-        Err(unreadable) => return Ok(unreadable),
+    let Some(form) = read_form(&body) else {
+        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
     };
     let who = Visitor {
         token: given_token(form.token),
@@ -92,9 +88,8 @@ pub async fn person(
         Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
-    let form = match read_form(&admitted, &body) {
-        Ok(form) => form,
-        Err(unreadable) => return Ok(unreadable),
+    let Some(form) = read_form(&body) else {
+        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
     };
     let who = Visitor {
         token: given_token(form.token),
