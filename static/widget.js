@@ -1,8 +1,6 @@
-/* Hearken chat widget. Loaded by /widget.js on the team's website: a launcher button and a chat
- * panel inside a Shadow DOM root (the page's CSS cannot reach in, ours cannot leak out), talking
- * to Hearken's JSON API. The visitor's token lives in this widget's own localStorage and is sent
- * explicitly: no cookies, so blocked third-party cookies change nothing. All text is set with
- * textContent. */
+/* Hearken chat widget, loaded by /widget.js: a launcher and a chat panel in a Shadow DOM root
+ * (the page's CSS cannot reach in, ours cannot leak out). The visitor's token is kept in
+ * localStorage and sent explicitly, never as a cookie. All text is set with textContent. */
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -22,17 +20,9 @@
   }
 
   const state = {
-    token: read("localStorage", KEYS.token),
-    seen: Number(read("localStorage", KEYS.seen)) || 0,
-    settings: null,
-    conversation: null,
-    lastId: 0,
-    unread: 0,
-    open: false,
-    sending: false,
-    events: null,
-    eventsToken: null,
-    poll: null,
+    token: read("localStorage", KEYS.token), seen: Number(read("localStorage", KEYS.seen)) || 0,
+    settings: null, conversation: null, lastId: 0, unread: 0, open: false, sending: false,
+    events: null, eventsToken: null, poll: null,
   };
 
   const CSS = `
@@ -84,14 +74,14 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
 @keyframes hk-in{from{opacity:0;transform:translateY(8px)}}
 `;
 
-  // A tiny element builder: attributes set as attributes, text only through textContent.
+  // A tiny element builder: attributes set as attributes, text only as text nodes.
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.keys(attrs || {}).forEach((name) => {
       if (name === "text") node.textContent = attrs.text;
       else node.setAttribute(name, attrs[name]);
     });
-    (children || []).forEach((child) => node.appendChild(child));
+    (children || []).forEach((child) => node.append(child));
     return node;
   }
 
@@ -107,12 +97,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     root.appendChild(el("style", { text: CSS }));
   }
 
-  const icon = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  const svg = (tag) => document.createElementNS("http://www.w3.org/2000/svg", tag);
+  const icon = svg("svg");
+  const path = svg("path");
   icon.setAttribute("viewBox", "0 0 24 24");
   icon.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
   path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
-  icon.appendChild(path);
+  icon.append(path);
 
   const ui = {};
   ui.launcherText = el("span");
@@ -128,15 +119,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   ui.actions = el("div", { class: "actions", hidden: "" }, [ui.person]);
   ui.error = el("p", { class: "error", role: "alert", hidden: "" });
   ui.toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": "hk-details", hidden: "", text: "Your details" });
-  ui.name = el("input", { id: "hk-name", name: "name", autocomplete: "name" });
-  ui.email = el("input", { id: "hk-email", name: "email", type: "email", autocomplete: "email" });
+  ui.name = el("input", { id: "hk-name", autocomplete: "name" });
+  ui.email = el("input", { id: "hk-email", type: "email", autocomplete: "email" });
   ui.details = el("div", { class: "details", id: "hk-details" }, [
-    el("label", { for: "hk-name" }, [document.createTextNode("Your name "), el("span", { text: "(optional)" })]),
-    ui.name,
-    el("label", { for: "hk-email" }, [document.createTextNode("Email "), el("span", { text: "(optional, for a reply by email)" })]),
-    ui.email,
+    el("label", { for: "hk-name" }, ["Your name ", el("span", { text: "(optional)" })]), ui.name,
+    el("label", { for: "hk-email" }, ["Email ", el("span", { text: "(optional, for a reply by email)" })]), ui.email,
   ]);
-  ui.body = el("textarea", { id: "hk-body", name: "body", rows: "2", "aria-describedby": "hk-hint" });
+  ui.body = el("textarea", { id: "hk-body", rows: "2", "aria-describedby": "hk-hint" });
   ui.send = el("button", { type: "submit", class: "send", text: "Send" });
   ui.hint = el("p", { class: "hint", id: "hk-hint" });
   ui.form = el("form", { novalidate: "" }, [
@@ -190,14 +179,11 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     const who = { you: "You", assistant: "Assistant" }[message.from] || message.name || "Support";
     const at = new Date(message.at);
     const meta = el("div", { class: "meta", text: who });
-    if (!isNaN(at)) {
-      meta.appendChild(document.createTextNode(" \u00b7 "));
-      meta.appendChild(el("time", { datetime: message.at, text: at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }));
-    }
+    if (!isNaN(at)) meta.append(" \u00b7 ", el("time", { datetime: message.at, text: at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }));
     const bubble = el("div", { class: "bubble", text: message.body });
     const links = (message.citations || []).filter((c) => typeof c.url === "string" && c.url.indexOf(ORIGIN + "/") === 0);
     if (links.length) {
-      bubble.appendChild(el("ul", { class: "cites", "aria-label": "Articles" }, links.map((c) =>
+      bubble.append(el("ul", { class: "cites", "aria-label": "Articles" }, links.map((c) =>
         el("li", {}, [el("a", { href: c.url, target: "_blank", rel: "noopener noreferrer", text: c.title })]))));
     }
     return el("li", { class: "msg from-" + message.from }, [meta, bubble]);
@@ -245,14 +231,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
       init.method = "POST";
       init.body = new URLSearchParams(form);
     }
-    let response;
-    try {
-      response = await fetch(ORIGIN + path, init);
-    } catch (_) {
-      throw new Error(UNAVAILABLE);
-    }
-    let data = null;
-    try { data = await response.json(); } catch (_) { /* not JSON */ }
+    const response = await fetch(ORIGIN + path, init).catch(() => { throw new Error(UNAVAILABLE); });
+    const data = await response.json().catch(() => null);
     if (!response.ok || !data) {
       const error = new Error((data && data.error) || UNAVAILABLE);
       error.status = response.status;
@@ -359,11 +339,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     try {
       apply(await api("/widget/api/person", { token: state.token || "", after: String(state.lastId) }));
       showError("");
-    } catch (error) {
-      showError(error.message);
-    } finally {
-      ui.person.disabled = false;
-    }
+    } catch (error) { showError(error.message); }
+    ui.person.disabled = false;
   }
 
   function setOpen(open, moveFocus) {
