@@ -25,20 +25,29 @@ use crate::on_both_backends;
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// A website on another origin: every path answers one page that embeds the widget. Its own CSS
+/// A website on another origin: every path answers one page that embeds the widget; under
+/// `/no-live-updates` the page first takes `EventSource` away, so the widget polls. Its own CSS
 /// is deliberately loud, to show that it does not reach into the widget.
 fn serve_host_page(hearken: &str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind the host page's server");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Example shop</title><style>body {{ font: 18px Georgia, serif; margin: 2rem; }} \
-         button {{ background: #e11 !important; font-size: 30px; }} p {{ color: #3a3; }}</style>\
-         </head><body><h1>Example shop</h1><p>Bicycles, parts and repairs.</p>\
-         <a href=\"/other\">Another page</a>\
-         <script src=\"{hearken}/widget.js\" async></script></body></html>"
-    );
+    let hearken = hearken.to_owned();
+    let page = move |without_events: bool| {
+        let take_away = if without_events {
+            "<script>window.EventSource = undefined;</script>"
+        } else {
+            ""
+        };
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Example shop</title><style>body {{ font: 18px Georgia, serif; margin: 2rem; }} \
+             button {{ background: #e11 !important; font-size: 30px; }} p {{ color: #3a3; }}</style>\
+             {take_away}</head><body><h1>Example shop</h1><p>Bicycles, parts and repairs.</p>\
+             <a href=\"/other\">Another page</a>\
+             <script src=\"{hearken}/widget.js\" async></script></body></html>"
+        )
+    };
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -50,6 +59,7 @@ fn serve_host_page(hearken: &str) -> String {
                     break;
                 }
             }
+            let page = page(request.starts_with(b"GET /no-live-updates"));
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
@@ -199,12 +209,29 @@ async fn a_visitor_on_another_website_chats_with_the_bot_and_an_agent(backend: B
     wait_for_panel(&browser, "Hi! Ask us anything").await;
     assert_eq!(focused_in_widget(&browser).await, "hk-body");
 
-    // A question the knowledge base covers, sent with Enter: a cited answer with its link.
+    // A mistake is explained in the panel, and what was typed stays.
+    let email = widget_element(&browser, "#hk-email").await;
+    email.send_keys("noor-at-example").await.unwrap();
     let message_box = widget_element(&browser, "#hk-body").await;
     message_box
         .send_keys("How do I reset my password?\u{E007}")
         .await
         .unwrap();
+    let alert = wait_for_panel(&browser, "That email address does not look right").await;
+    assert!(alert.contains("Up to 5,000 characters."));
+    let kept = in_widget(
+        &browser,
+        "return [root.querySelector('#hk-body').value, \
+                 root.querySelector('[role=alert]').textContent];",
+    )
+    .await;
+    assert_eq!(kept[0], "How do I reset my password?");
+    assert!(kept[1].as_str().unwrap().starts_with("That email address"));
+
+    // A question the knowledge base covers, sent with Enter: a cited answer with its link.
+    email.clear().await.unwrap();
+    email.send_keys("noor@example.com").await.unwrap();
+    message_box.send_keys("\u{E007}").await.unwrap();
     wait_for_panel(&browser, "This article should help").await;
     let link = in_widget(
         &browser,
@@ -387,7 +414,53 @@ async fn the_settings_preview_follows_what_a_lead_types(backend: Backend) {
     browser.close().await.unwrap();
 }
 
+/// Where `EventSource` is missing, the widget polls: an agent's reply still arrives unasked.
+async fn without_live_updates_the_widget_polls(backend: Backend) {
+    let Some(driver_path) = chromedriver_path() else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    let agent = app.new_visitor();
+    app.member_signed_in(&agent, "priya", Role::Agent).await;
+    let shop = serve_host_page(&app.address);
+    let driver = start_driver(&driver_path).await;
+    let browser = open_browser(&driver).await;
+    browser
+        .goto(&format!("{shop}/no-live-updates"))
+        .await
+        .unwrap();
+    widget_element(&browser, ".launcher")
+        .await
+        .click()
+        .await
+        .unwrap();
+    widget_element(&browser, "#hk-body")
+        .await
+        .send_keys("Can I talk to a person about my order?\u{E007}")
+        .await
+        .unwrap();
+    wait_for_panel(&browser, "A person from the team will join shortly.").await;
+    assert_eq!(
+        browser
+            .execute("return typeof window.EventSource;", vec![])
+            .await
+            .unwrap(),
+        json!("undefined")
+    );
+    let id: i64 = conversations::table
+        .select(conversations::id)
+        .first(&mut app.db())
+        .unwrap();
+
+    act(&app, &agent, id, "take-over", &[]).await;
+    reply(&agent, id, "Hi, Priya here: which order is it?").await;
+
+    wait_for_panel(&browser, "Hi, Priya here: which order is it?").await;
+    browser.close().await.unwrap();
+}
+
 on_both_backends!(
     a_visitor_on_another_website_chats_with_the_bot_and_an_agent,
+    without_live_updates_the_widget_polls,
     the_settings_preview_follows_what_a_lead_types,
 );
