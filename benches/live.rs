@@ -225,7 +225,10 @@ async fn idle_streams(base: &str, pid: u32, streams: usize) {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = resident_kib(pid);
     let health = Instant::now();
-    let healthy = reqwest::get(format!("{base}/healthz")).await.unwrap().status();
+    let healthy = reqwest::get(format!("{base}/healthz"))
+        .await
+        .unwrap()
+        .status();
     println!(
         "| {streams} idle streams open | resident memory {:.1} MB → {:.1} MB: {:.1} MB added ({:.1} KB a stream); /healthz {} in {:.1} ms |",
         before as f64 / 1024.0,
