@@ -107,6 +107,12 @@ impl VisitorGuard {
             .map_err(|_| TOO_MANY_CHATS)
     }
 
+    /// A read by this request's address, or the 429 page.
+    pub fn read_or_refuse(&self, req: &HttpRequest) -> Result<(), crate::error::AppError> {
+        self.read(&self.address(req))
+            .map_err(crate::error::AppError::TooManyRequests)
+    }
+
     /// A read: the history, or a live-update stream opened.
     pub fn read(&self, address: &str) -> Result<(), &'static str> {
         self.sweep_now_and_then();
