@@ -20,6 +20,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("form larger than {limit_kib} KiB")]
     TooLarge { limit_kib: usize },
+    #[error("rate limited: {0}")]
+    TooManyRequests(&'static str),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("database unavailable: {0}")]
@@ -78,6 +80,7 @@ impl AppError {
                     .into(),
             ),
             AppError::BadRequest(message) => ("Bad request", message.clone()),
+            AppError::TooManyRequests(message) => ("Too many requests", (*message).to_owned()),
             AppError::TooLarge { limit_kib } => (
                 "Too large",
                 format!(
@@ -110,6 +113,7 @@ impl ResponseError for AppError {
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_)
             | AppError::Template(_)

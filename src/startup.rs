@@ -29,6 +29,7 @@ use crate::routes::table::{form_limit, FORM_LIMIT};
 pub struct Application {
     port: u16,
     server: Server,
+    hub: std::sync::Arc<crate::events::Hub>,
     setup_link: Option<String>,
     pool: Pool,
 }
@@ -56,10 +57,11 @@ impl Application {
             crate::jobs::start(pool.clone());
         }
         let hub = crate::events::Hub::start(&config.database, pool.clone());
-        let server = serve(listener, pool.clone(), key, &config, hub)?;
+        let server = serve(listener, pool.clone(), key, &config, hub.clone())?;
         Ok(Application {
             port,
             server,
+            hub,
             setup_link,
             pool,
         })
@@ -80,12 +82,62 @@ impl Application {
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    pub fn handle(&self) -> StopHandle {
+        StopHandle {
+            server: self.server.handle(),
+            hub: self.hub.clone(),
+        }
     }
 
+    /// Serves until SIGTERM or Ctrl-C: then live-update streams end at once (browsers
+    /// reconnect, to another instance if there is one) and requests in flight are answered.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.handle();
+        tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: answering the requests in flight");
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// Stops a server: its live-update streams first (they would otherwise keep a graceful stop
+/// waiting for its whole timeout), then the server.
+#[derive(Clone)]
+pub struct StopHandle {
+    server: actix_web::dev::ServerHandle,
+    hub: std::sync::Arc<crate::events::Hub>,
+}
+
+impl StopHandle {
+    /// Ends the streams and tells the server to stop at once; await the result to wait for it.
+    pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> {
+        self.hub.close();
+        self.server.stop(graceful)
+    }
+}
+
+/// SIGTERM (how orchestrators stop a service) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -239,7 +291,9 @@ fn serve(
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))
     })
-    .listen(listener)?;
+    .listen(listener)?
+    // Signals are handled in `run_until_stopped`, to end the live-update streams first.
+    .disable_signals();
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }

@@ -13,7 +13,7 @@ mod listen;
 
 use std::sync::Arc;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::db::{DatabaseLocation, Pool};
 
@@ -31,13 +31,17 @@ const BACKLOG: usize = 1024;
 /// Passes events to the streams of this instance.
 pub struct Hub {
     sender: broadcast::Sender<Change>,
+    closing: watch::Sender<bool>,
 }
 
 impl Hub {
     /// Starts the hub and its listener thread, which ends when the hub is dropped.
     pub fn start(location: &DatabaseLocation, pool: Pool) -> Arc<Hub> {
         let (sender, _) = broadcast::channel(BACKLOG);
-        let hub = Arc::new(Hub { sender });
+        let hub = Arc::new(Hub {
+            sender,
+            closing: watch::Sender::new(false),
+        });
         let weak = Arc::downgrade(&hub);
         let location = location.clone();
         let started = std::thread::Builder::new()
@@ -60,6 +64,16 @@ impl Hub {
     /// How many streams are open on this instance.
     pub fn streams(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// Ends every open stream (the server is stopping; browsers reconnect to another instance).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Changes to true when the streams must end.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     fn publish(&self, change: Change) {

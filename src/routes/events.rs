@@ -14,6 +14,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::chat::limits::VisitorGuard;
@@ -51,6 +52,7 @@ fn last_event_id(req: &HttpRequest) -> Option<i64> {
 
 struct Stream {
     changes: broadcast::Receiver<Change>,
+    closing: watch::Receiver<bool>,
     conversation: Option<i64>,
     pending: VecDeque<Bytes>,
     ends: Instant,
@@ -61,6 +63,13 @@ impl Stream {
         self.conversation
             .is_none_or(|conversation| conversation == change.conversation_id)
     }
+}
+
+/// What woke a stream up.
+enum Next {
+    Received(Result<Change, RecvError>),
+    Quiet,
+    End,
 }
 
 /// Subscribes first, then reads what was missed: an event in between is sent twice at worst.
@@ -96,6 +105,7 @@ async fn open(
     }
     let stream = Stream {
         changes,
+        closing: hub.closing(),
         conversation,
         pending,
         ends: Instant::now() + lasts,
@@ -105,17 +115,24 @@ async fn open(
             if let Some(bytes) = stream.pending.pop_front() {
                 return Some((Ok::<_, actix_web::Error>(bytes), stream));
             }
-            tokio::select! {
-                received = stream.changes.recv() => match received {
-                    Ok(change) if stream.wants(&change) => stream.pending.push_back(event(&change)),
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => stream.pending.push_back(Bytes::from_static(CATCH_UP)),
-                    Err(RecvError::Closed) => return None,
-                },
-                () = tokio::time::sleep(KEEP_ALIVE) => {
-                    stream.pending.push_back(Bytes::from_static(b": keep-alive\n\n"));
+            let next = tokio::select! {
+                received = stream.changes.recv() => Next::Received(received),
+                () = tokio::time::sleep(KEEP_ALIVE) => Next::Quiet,
+                () = tokio::time::sleep_until(stream.ends) => Next::End,
+                _ = stream.closing.wait_for(|closing| *closing) => Next::End,
+            };
+            match next {
+                Next::Received(Ok(change)) if stream.wants(&change) => {
+                    stream.pending.push_back(event(&change));
                 }
-                () = tokio::time::sleep_until(stream.ends) => return None,
+                Next::Received(Ok(_)) => {}
+                Next::Received(Err(RecvError::Lagged(_))) => {
+                    stream.pending.push_back(Bytes::from_static(CATCH_UP));
+                }
+                Next::Quiet => stream
+                    .pending
+                    .push_back(Bytes::from_static(b": keep-alive\n\n")),
+                Next::Received(Err(RecvError::Closed)) | Next::End => return None,
             }
         }
     });

@@ -373,3 +373,81 @@ async fn a_team_lead_reads_reports_and_clicks_through(backend: Backend) {
 }
 
 on_both_backends!(a_team_lead_reads_reports_and_clicks_through);
+
+async fn the_conversation_and_the_list_follow_the_customer_live_and_keep_the_draft(
+    backend: Backend,
+) {
+    let Some(driver_path) = chromedriver_path() else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    app.add_member("Priya Shah", "priya@example.com", Role::Agent, PASSWORD);
+    let customer = app.new_visitor();
+    let sent = customer
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", "I want to talk to a person")],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    let driver = start_driver(&driver_path).await;
+    let browser = open_browser(&driver).await;
+    sign_in(&browser, &app, "priya@example.com").await;
+    browser.goto(&app.url("/conversations/1")).await.unwrap();
+    click(&browser, Locator::Css("button.primary")).await;
+    wait_for_text(&browser, "Priya Shah joined the conversation").await;
+
+    // Half a reply typed; the page is marked, to tell an update from a reload.
+    type_into(&browser, Locator::Id("reply-body"), "Let me check that for").await;
+    browser
+        .execute("window.notReloaded = true;", vec![])
+        .await
+        .unwrap();
+    let wrote = customer
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", "Are you still there?")],
+        )
+        .await;
+    assert_eq!(wrote.status(), 303);
+    wait_for_text(&browser, "Are you still there?").await;
+    let draft = browser
+        .find(Locator::Id("reply-body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("Let me check that for"));
+    let same_page = browser
+        .execute("return window.notReloaded === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_page,
+        serde_json::Value::Bool(true),
+        "updated, not reloaded"
+    );
+
+    // The Conversations list shows the newest message as it arrives.
+    browser.goto(&app.url("/conversations")).await.unwrap();
+    wait_for_text(&browser, "Are you still there?").await;
+    customer
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", "It is about my invoice")],
+        )
+        .await;
+    wait_for_text(&browser, "It is about my invoice").await;
+    screenshot(
+        &browser,
+        &format!("{}-5-list-live", format!("{backend:?}").to_lowercase()),
+    )
+    .await;
+    browser.close().await.unwrap();
+}
+
+on_both_backends!(the_conversation_and_the_list_follow_the_customer_live_and_keep_the_draft);

@@ -98,7 +98,7 @@ pub struct TestApp {
     pub database_url: String,
     /// The first browser: most tests need only one person.
     pub visitor: Visitor,
-    handle: actix_web::dev::ServerHandle,
+    handle: hearken::startup::StopHandle,
     guard: Option<DatabaseGuard>,
 }
 
@@ -188,12 +188,12 @@ pub fn new_client() -> reqwest::Client {
 }
 
 /// Starts Hearken against `database_url` and returns its address and stop handle.
-pub async fn start_server(config: Config) -> (String, actix_web::dev::ServerHandle) {
+pub async fn start_server(config: Config) -> (String, hearken::startup::StopHandle) {
     let (address, handle, _) = start_server_with_pool(config).await;
     (address, handle)
 }
 
-async fn start_server_with_pool(config: Config) -> (String, actix_web::dev::ServerHandle, Pool) {
+async fn start_server_with_pool(config: Config) -> (String, hearken::startup::StopHandle, Pool) {
     let app = Application::build(config).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();

@@ -74,16 +74,30 @@ impl VisitorGuard {
         }
     }
 
-    /// A message (or "talk to a person") from this visitor token, if any, at this address.
-    pub fn message(&self, token: Option<&str>, address: &str) -> Result<(), &'static str> {
+    /// A message (or "talk to a person") from this visitor token, if it has one yet. Checked
+    /// first: what it refuses does not count against the address.
+    pub fn visitor_message(&self, token: Option<&str>) -> Result<(), &'static str> {
         self.sweep_now_and_then();
-        if let Some(token) = token {
-            let key = crate::session::token_hash(token);
-            self.per_visitor.check_key(&key).map_err(|_| TOO_FAST)?;
+        match token {
+            Some(token) => self
+                .per_visitor
+                .check_key(&crate::session::token_hash(token))
+                .map_err(|_| TOO_FAST),
+            None => Ok(()),
         }
+    }
+
+    /// A message from this address, once the visitor's own limit let it through.
+    pub fn address_message(&self, address: &str) -> Result<(), &'static str> {
         self.per_address
             .check_key(&address.to_owned())
             .map_err(|_| TOO_FAST)
+    }
+
+    /// Both checks, in their order.
+    pub fn message(&self, token: Option<&str>, address: &str) -> Result<(), &'static str> {
+        self.visitor_message(token)
+            .and_then(|()| self.address_message(address))
     }
 
     /// A new conversation (and a new visitor token) from this address.
@@ -91,6 +105,12 @@ impl VisitorGuard {
         self.new_per_address
             .check_key(&address.to_owned())
             .map_err(|_| TOO_MANY_CHATS)
+    }
+
+    /// A read by this request's address, or the 429 page.
+    pub fn read_or_refuse(&self, req: &HttpRequest) -> Result<(), crate::error::AppError> {
+        self.read(&self.address(req))
+            .map_err(crate::error::AppError::TooManyRequests)
     }
 
     /// A read: the history, or a live-update stream opened.

@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use super::limits::VisitorGuard;
 use crate::db::Pool;
 use crate::domain::{time, Author, ConversationState, SystemEvent};
 use crate::error::AppError;
@@ -63,7 +64,12 @@ struct HistoryPart {
     view: VisitorView,
 }
 
-pub async fn show(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    guard.read_or_refuse(&req)?;
     let session = WebSession::from_request(&req);
     let view = load(&pool, &session).await?;
     render(&ChatPage {
@@ -74,7 +80,12 @@ pub async fn show(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpRespons
     })
 }
 
-pub async fn history(req: HttpRequest, pool: web::Data<Pool>) -> Result<HttpResponse, AppError> {
+pub async fn history(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    guard.read_or_refuse(&req)?;
     let view = load(&pool, &WebSession::from_request(&req)).await?;
     render(&HistoryPart { view })
 }

@@ -137,7 +137,7 @@ pub async fn write(
         Ok(checked) => checked,
         Err(reason) => return Ok(Sent::Refused(reason)),
     };
-    if let Err(limited) = guard.message(visitor.token.as_deref(), &visitor.address) {
+    if let Err(limited) = guard.visitor_message(visitor.token.as_deref()) {
         return Ok(Sent::Limited(limited));
     }
     let token = visitor.token.clone();
@@ -149,6 +149,9 @@ pub async fn write(
         if let Err(limited) = guard.new_conversation(&visitor.address) {
             return Ok(Sent::Limited(limited));
         }
+    }
+    if let Err(limited) = guard.address_message(&visitor.address) {
+        return Ok(Sent::Limited(limited));
     }
     let token = visitor.token;
     let kept = db::run(pool, move |conn| {
@@ -164,6 +167,10 @@ pub async fn write(
         Ok(token)
     })
     .await?;
+    if !continues {
+        // The message that started the conversation counts against its new token too.
+        let _ = guard.visitor_message(Some(&kept));
+    }
     Ok(Sent::Done { token: kept })
 }
 

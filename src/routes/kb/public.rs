@@ -15,9 +15,12 @@ struct PublicArticle {
 }
 
 pub async fn show(
+    req: actix_web::HttpRequest,
     path: web::Path<String>,
     pool: web::Data<Pool>,
+    guard: web::Data<crate::routes::chat::limits::VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
+    guard.read_or_refuse(&req)?;
     let article = super::article_at(&pool, path.into_inner()).await?;
     if !article.published {
         return Err(AppError::NotFound);
