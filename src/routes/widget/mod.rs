@@ -72,19 +72,30 @@ pub async fn admit(
     }))
 }
 
-/// A JSON answer that the admitted website's scripts may read.
-fn answer(status: StatusCode, reader: &Reader, body: &impl Serialize) -> HttpResponse {
+/// Lets the website's scripts read `response`: any website, or the one that asked.
+fn let_read(reader: &Reader, response: &mut HttpResponse) {
     let allow = match reader {
         Reader::Anyone => HeaderValue::from_static("*"),
         Reader::Origin(origin) => origin.clone(),
     };
-    HttpResponse::build(status)
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, allow))
-        .insert_header((header::VARY, "Origin"))
-        .json(body)
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+}
+
+/// A JSON answer that the admitted website's scripts may read.
+fn answer(status: StatusCode, reader: &Reader, body: &impl Serialize) -> HttpResponse {
+    let mut response = HttpResponse::build(status).json(body);
+    let_read(reader, &mut response);
+    response
 }
 
 impl Admitted {
+    /// Lets the admitted website read another answer (the live-update stream).
+    pub fn let_read(&self, response: &mut HttpResponse) {
+        let_read(&self.reader, response);
+    }
+
     /// A JSON answer for this request's website.
     pub fn json(&self, status: StatusCode, body: &impl Serialize) -> HttpResponse {
         answer(status, &self.reader, body)
