@@ -283,7 +283,7 @@ async fn floods(base: &str, database: &str) {
             .or_insert(0) += 1;
     }
     println!(
-        "| 150 new visitors, one address, within a minute | {statuses:?}; conversations created: {} (the colleague above used one of the 20 a minute) |",
+        "| 150 new visitors, one address, within a minute | {statuses:?}; conversations created: {} (the flooder and the colleague above used two of the 20 a minute) |",
         count("conversations") - before
     );
 }

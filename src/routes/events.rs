@@ -213,12 +213,13 @@ pub async fn widget(
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
+    let admitted = match super::widget::admit(&req, &pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(refused),
+    };
     let token = query.into_inner().token.filter(|t| !t.is_empty());
     let mut response = visitor(&req, token, &hub, &pool, &guard).await?;
     // The widget runs on the team's website: another origin, and no cookies are involved.
-    response.headers_mut().insert(
-        actix_web::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        actix_web::http::header::HeaderValue::from_static("*"),
-    );
+    admitted.let_read(&mut response);
     Ok(response)
 }

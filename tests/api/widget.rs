@@ -147,6 +147,14 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
     let token = json["token"].as_str().unwrap();
     let own = call(&app, None, &format!("/widget/api/chat?token={token}"), None).await;
     assert_eq!(own.status().as_u16(), 200);
+    // The live-update stream obeys the same list.
+    let events = format!("/widget/api/events?token={token}");
+    let refused = call(&app, Some("https://evil.example"), &events, None).await;
+    assert_eq!(refused.status().as_u16(), 403);
+    let stream = call(&app, Some(SHOP), &events, None).await;
+    assert_eq!(stream.status().as_u16(), 200);
+    assert_eq!(header(&stream, "access-control-allow-origin"), SHOP);
+    assert_eq!(header(&stream, "content-type"), "text/event-stream");
 }
 
 async fn any_website_may_show_the_chat_when_none_are_listed(backend: Backend) {
