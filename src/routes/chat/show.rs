@@ -2,47 +2,14 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::NaiveDateTime;
 
 use super::limits::VisitorGuard;
+use super::visitor::VisitorView;
 use crate::db::Pool;
-use crate::domain::{time, Author, ConversationState, SystemEvent};
+use crate::domain::Author;
 use crate::error::AppError;
-use crate::models::message::HistoryEntry;
 use crate::routes::render;
 use crate::session::WebSession;
-
-/// What the visitor sees: their messages, the bot's and agents' replies, and when a person
-/// joins or leaves. Internal notes (closing, outcomes) are never shown to customers.
-pub struct VisitorView {
-    /// The open conversation, if any (a closed one is over for the visitor).
-    pub conversation_id: Option<i64>,
-    pub entries: Vec<HistoryEntry>,
-    pub state: Option<ConversationState>,
-    pub human_support: bool,
-    pub now: NaiveDateTime,
-}
-
-impl VisitorView {
-    pub fn shows(&self, entry: &HistoryEntry) -> bool {
-        match entry.message.system_event {
-            None => true,
-            Some(event) => matches!(event, SystemEvent::Joined | SystemEvent::Left),
-        }
-    }
-
-    pub fn ago(&self, at: &NaiveDateTime) -> String {
-        time::ago(*at, self.now)
-    }
-
-    pub fn waiting(&self) -> bool {
-        self.state == Some(ConversationState::Waiting)
-    }
-
-    pub fn may_ask_for_person(&self) -> bool {
-        self.human_support && self.state == Some(ConversationState::Bot)
-    }
-}
 
 /// The visitor's view for the token this browser's session holds (the full-page chat).
 pub async fn load(pool: &Pool, session: &WebSession) -> Result<VisitorView, AppError> {

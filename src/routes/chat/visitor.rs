@@ -3,23 +3,56 @@
 //! before any write; the message is stored in one short transaction, and the bot works out its
 //! answer after that transaction, never while holding the write lock.
 
+use chrono::NaiveDateTime;
+
 use crate::bot::intake;
 use crate::db::{self, AnyConnection, Pool};
 use crate::domain::lifecycle::parse_reply;
 use crate::domain::text::free_of_control_characters;
-use crate::domain::ConversationState;
+use crate::domain::{time, ConversationState, SystemEvent};
 use crate::error::AppError;
 use crate::models::conversation::{Conversation, NewConversation};
 use crate::models::customer::{Customer, NewCustomer};
-use crate::models::message::Message;
+use crate::models::message::{HistoryEntry, Message};
 use crate::models::team_settings::TeamSettings;
 use crate::session::{random_token, token_hash};
 
 use super::limits::VisitorGuard;
-use super::show::VisitorView;
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// What the visitor sees: their messages, the bot's and agents' replies, and when a person
+/// joins or leaves. Internal notes (closing, outcomes) are never shown to customers.
+pub struct VisitorView {
+    /// The open conversation, if any (a closed one is over for the visitor).
+    pub conversation_id: Option<i64>,
+    pub entries: Vec<HistoryEntry>,
+    pub state: Option<ConversationState>,
+    pub human_support: bool,
+    pub now: NaiveDateTime,
+}
+
+impl VisitorView {
+    pub fn shows(&self, entry: &HistoryEntry) -> bool {
+        match entry.message.system_event {
+            None => true,
+            Some(event) => matches!(event, SystemEvent::Joined | SystemEvent::Left),
+        }
+    }
+
+    pub fn ago(&self, at: &NaiveDateTime) -> String {
+        time::ago(*at, self.now)
+    }
+
+    pub fn waiting(&self) -> bool {
+        self.state == Some(ConversationState::Waiting)
+    }
+
+    pub fn may_ask_for_person(&self) -> bool {
+        self.human_support && self.state == Some(ConversationState::Bot)
+    }
+}
 
 /// Who is writing: their token (none before their first message) and their address.
 #[derive(Clone, Debug)]

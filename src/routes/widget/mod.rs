@@ -14,7 +14,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
-use super::chat::show::VisitorView;
+use super::chat::visitor::VisitorView;
 use super::chat::visitor::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
