@@ -29,6 +29,9 @@ use crate::session::{token_hash, CurrentUser, WebSession};
 const KEEP_ALIVE: Duration = Duration::from_secs(20);
 /// The most missed events sent on a reconnection; beyond that the client is told to reload.
 const REPLAY: i64 = 500;
+/// The most streams one instance keeps open (about 11 KB each): a bound on what floods of
+/// connections can take, well above what a team and its visitors need.
+const MAX_STREAMS: usize = 20_000;
 const MEMBER_STREAM: Duration = Duration::from_secs(5 * 60);
 const VISITOR_STREAM: Duration = Duration::from_secs(30 * 60);
 
@@ -80,6 +83,12 @@ async fn open(
     conversation: Option<i64>,
     lasts: Duration,
 ) -> Result<HttpResponse, AppError> {
+    if hub.streams() >= MAX_STREAMS {
+        // Full: the browser tries again after its retry delay; pages fall back on reloading.
+        return Ok(HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "30"))
+            .body("Too many live connections on this server right now."));
+    }
     let changes = hub.subscribe();
     let mut pending = VecDeque::from([Bytes::from_static(b"retry: 1000\n: hello\n\n")]);
     if let Some(after) = after {
