@@ -174,6 +174,17 @@ pub struct VisitorLimits {
         global = true
     )]
     pub reads_per_address: u32,
+
+    /// Live-update connections one client address may hold open at once
+    #[arg(
+        long,
+        env = "HEARKEN_ADDRESS_STREAMS",
+        value_name = "HEARKEN_ADDRESS_STREAMS",
+        default_value_t = 20,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub streams_per_address: u32,
 }
 
 impl Default for VisitorLimits {
@@ -183,6 +194,7 @@ impl Default for VisitorLimits {
             messages_per_address: 120,
             conversations_per_address: 20,
             reads_per_address: 600,
+            streams_per_address: 20,
         }
     }
 }

@@ -257,6 +257,10 @@ fn serve(
     let visitor_guard =
         web::Data::new(VisitorGuard::new(config.visitor_limits, config.trust_proxy));
     let idle_limit = web::Data::new(IdleLimit::hours(config.session_idle_hours));
+    let stream_limits = web::Data::new(crate::routes::events::StreamLimits::of_this_process());
+    let stream_keys = web::Data::new(crate::routes::widget::stream_key::StreamKeys::new(
+        key.signing(),
+    ));
     // The health check's own way to the database, for when the pool has no connection free.
     let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
     let cookie_secure = config.cookie_secure;
@@ -278,6 +282,8 @@ fn serve(
             .app_data(sign_in_gate.clone())
             .app_data(visitor_guard.clone())
             .app_data(hub.clone())
+            .app_data(stream_limits.clone())
+            .app_data(stream_keys.clone())
             .app_data(idle_limit.clone())
             .app_data(health_manager.clone())
             .wrap(from_fn(refuse_oversize_forms))

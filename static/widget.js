@@ -22,7 +22,7 @@
   const state = {
     token: read("localStorage", KEYS.token), seen: Number(read("localStorage", KEYS.seen)) || 0,
     settings: null, conversation: null, lastId: 0, unread: 0, open: false, sending: false,
-    events: null, eventsToken: null, poll: null,
+    stream: null, events: null, eventsKey: null, failedKey: null, poll: null,
   };
 
   const CSS = `
@@ -181,10 +181,11 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     const meta = el("div", { class: "meta", text: who });
     if (!isNaN(at)) meta.append(" \u00b7 ", el("time", { datetime: message.at, text: at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) }));
     const bubble = el("div", { class: "bubble", text: message.body });
-    const links = (message.citations || []).filter((c) => typeof c.url === "string" && c.url.indexOf(ORIGIN + "/") === 0);
+    // Links are paths on the chat's server: anything else is not shown.
+    const links = (message.citations || []).filter((c) => typeof c.url === "string" && /^\/help\//.test(c.url));
     if (links.length) {
       bubble.append(el("ul", { class: "cites", "aria-label": "Articles" }, links.map((c) =>
-        el("li", {}, [el("a", { href: c.url, target: "_blank", rel: "noopener noreferrer", text: c.title })]))));
+        el("li", {}, [el("a", { href: ORIGIN + c.url, target: "_blank", rel: "noopener noreferrer", text: c.title })]))));
     }
     return el("li", { class: "msg from-" + message.from }, [meta, bubble]);
   }
@@ -197,6 +198,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     }
     applySettings(data.settings);
     state.conversation = data.conversation;
+    state.stream = data.stream || null;
     const fresh = (data.messages || []).filter((m) => m.id > state.lastId);
     fresh.forEach((message) => {
       ui.messages.appendChild(messageItem(message));
@@ -241,10 +243,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     return data;
   }
 
-  function chatPath(after) {
-    let query = "?token=" + encodeURIComponent(state.token || "");
-    if (after) query += "&after=" + after;
-    return "/widget/api/chat" + query;
+  // The token goes in the body, never in an address (addresses end up in logs).
+  function readChat(after) {
+    return api("/widget/api/chat", { token: state.token || "", after: String(after || 0) });
   }
 
   // One request at a time; a change announced while one is on its way asks again after it.
@@ -255,7 +256,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
       again = true;
       return refreshing;
     }
-    refreshing = api(chatPath(state.lastId)).then(apply, () => { /* the next tick tries again */ })
+    refreshing = readChat(state.lastId).then(apply, () => { /* the next tick tries again */ })
       .then(() => {
         refreshing = null;
         if (again) {
@@ -266,24 +267,26 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     return refreshing;
   }
 
-  // Live updates: server-sent events for the open conversation; polling where EventSource is
-  // missing or its stream has ended for good (every 3 s while open, 15 s for the badge).
+  // Live updates: server-sent events for the open conversation, opened with the read-only key
+  // the last answer carried; polling where EventSource is missing or the stream was refused
+  // (every 3 s while open, 15 s for the badge). A refused key is tried again once a new one comes.
   function live() {
-    const watching = Boolean(state.token && state.conversation);
-    if (state.events && (!watching || state.eventsToken !== state.token)) {
+    const key = state.token && state.conversation ? state.stream : null;
+    const current = state.events && state.events.readyState !== 2;
+    if (state.events && (!key || (!current && key !== state.eventsKey))) {
       state.events.close();
       state.events = null;
     }
-    if (watching && !state.events && typeof EventSource === "function" && state.eventsToken !== "failed:" + state.token) {
-      const events = new EventSource(ORIGIN + "/widget/api/events?token=" + encodeURIComponent(state.token));
+    if (key && !state.events && typeof EventSource === "function" && key !== state.failedKey) {
+      const events = new EventSource(ORIGIN + "/widget/api/events?key=" + encodeURIComponent(key));
       state.events = events;
-      state.eventsToken = state.token;
+      state.eventsKey = key;
       events.onmessage = refresh;
       events.onopen = refresh;
       events.onerror = () => {
         if (events.readyState === 2 && state.events === events) {
           state.events = null;
-          state.eventsToken = "failed:" + state.token;
+          state.failedKey = key;
           schedulePoll();
         }
       };
@@ -387,7 +390,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   // Shown once the team's settings are known; a website the team has not listed gets nothing.
   async function start(attempt) {
     try {
-      const data = await api(chatPath(0));
+      const data = await readChat(0);
       ui.body.value = read("sessionStorage", KEYS.draft) || "";
       document.body.appendChild(host);
       apply(data);

@@ -64,6 +64,12 @@ impl Outcome {
 }
 
 impl SystemEvent {
+    /// Whether a message with this note (or none: a plain message) is shown to the customer:
+    /// they see people join and leave, never the team's notes about closing or waiting.
+    pub fn customer_sees(event: Option<SystemEvent>) -> bool {
+        matches!(event, None | Some(SystemEvent::Joined | SystemEvent::Left))
+    }
+
     /// The text of the note as it appears in the history. `actor` is the team member the note
     /// names (who acted, or for `Released` who was deactivated); `hours` is only used by
     /// automatic closing.

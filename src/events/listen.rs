@@ -7,6 +7,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use super::{Change, Hub};
 use crate::db::{commits, AnyConnection, Pool};
+use crate::domain::SystemEvent;
 use crate::models::message::Message;
 
 /// PostgreSQL's channel; the trigger on `messages` sends "id,conversation_id".
@@ -20,12 +21,17 @@ const RETRY: Duration = Duration::from_secs(1);
 /// The most missed messages read in one go after a reconnection.
 const CATCH_UP: i64 = 1000;
 
+/// A notification: "message id,conversation id,system note" (the note empty for a plain message).
 fn parse(payload: &str) -> Option<Change> {
-    let (id, conversation_id) = payload.split_once(',')?;
-    Some(Change {
-        id: id.trim().parse().ok()?,
-        conversation_id: conversation_id.trim().parse().ok()?,
-    })
+    let mut fields = payload.split(',').map(str::trim);
+    let id = fields.next()?.parse().ok()?;
+    let conversation_id = fields.next()?.parse().ok()?;
+    let event = match fields.next() {
+        None | Some("") => None,
+        // A note this version does not know is not shown to customers.
+        Some(event) => Some(event.parse().unwrap_or(SystemEvent::Closed)),
+    };
+    Some(Change::of((id, conversation_id, event)))
 }
 
 /// Publishes what was written after `cursor` (read with `conn`); returns the new cursor.
@@ -33,12 +39,9 @@ fn catch_up(hub: &Hub, conn: &mut AnyConnection, cursor: i64) -> diesel::QueryRe
     let mut cursor = cursor;
     loop {
         let missed = Message::written_after(conn, cursor, None, CATCH_UP)?;
-        for &(id, conversation_id) in &missed {
-            hub.publish(Change {
-                id,
-                conversation_id,
-            });
-            cursor = cursor.max(id);
+        for &row in &missed {
+            cursor = cursor.max(row.0);
+            hub.publish(Change::of(row));
         }
         if (missed.len() as i64) < CATCH_UP {
             return Ok(cursor);
@@ -141,13 +144,19 @@ mod tests {
 
     #[test]
     fn notifications_are_read_or_ignored() {
-        assert_eq!(
-            parse("12,3"),
-            Some(Change {
-                id: 12,
-                conversation_id: 3
-            })
-        );
+        let message = Change {
+            id: 12,
+            conversation_id: 3,
+            customer_sees: true,
+        };
+        assert_eq!(parse("12,3,"), Some(message));
+        assert_eq!(parse("12,3,joined"), Some(message));
+        let note = Change {
+            customer_sees: false,
+            ..message
+        };
+        assert_eq!(parse("12,3,closed"), Some(note));
+        assert_eq!(parse("12,3,something_new"), Some(note));
         assert_eq!(parse("12"), None);
         assert_eq!(parse("x,3"), None);
     }

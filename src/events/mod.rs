@@ -23,6 +23,21 @@ pub struct Change {
     /// The message's id: the event's id.
     pub id: i64,
     pub conversation_id: i64,
+    /// Whether the customer sees this message (not an internal note): a visitor's stream is
+    /// told only of these, so it cannot even time the team's notes.
+    pub customer_sees: bool,
+}
+
+impl Change {
+    pub fn of(
+        (id, conversation_id, event): (i64, i64, Option<crate::domain::conversation::SystemEvent>),
+    ) -> Change {
+        Change {
+            id,
+            conversation_id,
+            customer_sees: crate::domain::conversation::SystemEvent::customer_sees(event),
+        }
+    }
 }
 
 /// How many events a slow stream may fall behind before it is told to catch up by itself.

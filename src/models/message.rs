@@ -52,9 +52,13 @@ impl Message {
         after: i64,
         conversation_id: Option<i64>,
         limit: i64,
-    ) -> QueryResult<Vec<(i64, i64)>> {
+    ) -> QueryResult<Vec<(i64, i64, Option<SystemEvent>)>> {
         let mut query = messages::table
-            .select((messages::id, messages::conversation_id))
+            .select((
+                messages::id,
+                messages::conversation_id,
+                messages::system_event,
+            ))
             .filter(messages::id.gt(after))
             .order(messages::id)
             .limit(limit)

@@ -1,10 +1,12 @@
 //! Server-sent event streams: `GET /events` for signed-in members (every conversation),
-//! `GET /chat/events` for the full-page chat and `GET /widget/api/events?token=` for the widget
-//! (the visitor's own open conversation only). Each event is `{"conversation": id}` with the
+//! `GET /chat/events` for the full-page chat and `GET /widget/api/events?key=` for the widget
+//! (the visitor's own open conversation only, and only what the visitor sees there). Each event is `{"conversation": id}` with the
 //! message's id as its id: the page then fetches what changed, so an event never carries what a
 //! visitor may not see. A reconnecting client's `Last-Event-ID` is answered with what it missed.
 //! Streams end after a while (the browser reconnects at once), so a member's stream is checked
 //! against their session again, and no stream holds a database connection while it is open.
+//! A stream holds a file descriptor, so their number is bounded per instance (from its limit
+//! on open files) and, for visitors, per address.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -17,7 +19,8 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::chat::limits::VisitorGuard;
+use super::chat::limits::{StreamRefused, StreamSlot, VisitorGuard};
+use super::widget::stream_key::StreamKeys;
 use crate::db::{self, Pool};
 use crate::error::AppError;
 use crate::events::{Change, Hub};
@@ -29,11 +32,45 @@ use crate::session::{token_hash, CurrentUser, WebSession};
 const KEEP_ALIVE: Duration = Duration::from_secs(20);
 /// The most missed events sent on a reconnection; beyond that the client is told to reload.
 const REPLAY: i64 = 500;
-/// The most streams one instance keeps open (about 11 KB each): a bound on what floods of
-/// connections can take, well above what a team and its visitors need.
-const MAX_STREAMS: usize = 20_000;
+/// Streams end after a while and the browser reconnects at once: a member's session is checked
+/// again, and a visitor's stream is counted against their address afresh.
 const MEMBER_STREAM: Duration = Duration::from_secs(5 * 60);
-const VISITOR_STREAM: Duration = Duration::from_secs(30 * 60);
+const VISITOR_STREAM: Duration = Duration::from_secs(5 * 60);
+/// File descriptors kept free of streams, for database connections, files and ordinary requests.
+const RESERVED_FILES: u64 = 512;
+
+/// The most streams one instance keeps open: each holds a connection, a file descriptor, so the
+/// bound follows the process's limit on open files. Visitors (anonymous) may take three quarters
+/// of it, so members' pages keep working while a flood is refused.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamLimits {
+    pub all: usize,
+    pub visitors: usize,
+}
+
+impl StreamLimits {
+    pub fn for_open_files(limit: u64) -> StreamLimits {
+        let all = limit.saturating_sub(RESERVED_FILES).max(16);
+        StreamLimits {
+            all: usize::try_from(all).unwrap_or(usize::MAX),
+            visitors: usize::try_from(all / 4 * 3).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// From this process's limit on open files (Linux), or a cautious 4,096 where unknown.
+    pub fn of_this_process() -> StreamLimits {
+        let soft = std::fs::read_to_string("/proc/self/limits")
+            .ok()
+            .and_then(|limits| {
+                limits
+                    .lines()
+                    .find(|line| line.starts_with("Max open files"))
+                    .and_then(|line| line.split_whitespace().nth(3))
+                    .and_then(|soft| soft.parse().ok())
+            });
+        StreamLimits::for_open_files(soft.unwrap_or(4096))
+    }
+}
 
 fn event(change: &Change) -> Bytes {
     Bytes::from(format!(
@@ -53,19 +90,50 @@ fn last_event_id(req: &HttpRequest) -> Option<i64> {
         .and_then(|value| value.trim().parse().ok())
 }
 
+/// Whose stream is opened, and so what it may hear.
+enum Listener {
+    Member,
+    /// A visitor's open conversation, counted against their address while open.
+    Visitor {
+        conversation: i64,
+        _slot: StreamSlot,
+    },
+}
+
+impl Listener {
+    fn conversation(&self) -> Option<i64> {
+        match self {
+            Listener::Member => None,
+            Listener::Visitor { conversation, .. } => Some(*conversation),
+        }
+    }
+
+    /// Members hear of every message; a visitor only of what they see in their conversation.
+    fn hears(&self, change: &Change) -> bool {
+        match self {
+            Listener::Member => true,
+            Listener::Visitor { conversation, .. } => {
+                *conversation == change.conversation_id && change.customer_sees
+            }
+        }
+    }
+
+    fn lasts(&self) -> Duration {
+        match self {
+            Listener::Member => MEMBER_STREAM,
+            Listener::Visitor { .. } => VISITOR_STREAM,
+        }
+    }
+}
+
 struct Stream {
     changes: broadcast::Receiver<Change>,
     closing: watch::Receiver<bool>,
-    conversation: Option<i64>,
+    listener: Listener,
     pending: VecDeque<Bytes>,
     ends: Instant,
-}
-
-impl Stream {
-    fn wants(&self, change: &Change) -> bool {
-        self.conversation
-            .is_none_or(|conversation| conversation == change.conversation_id)
-    }
+    /// Moved on whenever something is sent, so a keep-alive goes out only after real quiet.
+    next_keep_alive: Instant,
 }
 
 /// What woke a stream up.
@@ -80,18 +148,12 @@ async fn open(
     hub: &Hub,
     pool: &Pool,
     after: Option<i64>,
-    conversation: Option<i64>,
-    lasts: Duration,
+    listener: Listener,
 ) -> Result<HttpResponse, AppError> {
-    if hub.streams() >= MAX_STREAMS {
-        // Full: the browser tries again after its retry delay; pages fall back on reloading.
-        return Ok(HttpResponse::ServiceUnavailable()
-            .insert_header(("Retry-After", "30"))
-            .body("Too many live connections on this server right now."));
-    }
     let changes = hub.subscribe();
     let mut pending = VecDeque::from([Bytes::from_static(b"retry: 1000\n: hello\n\n")]);
     if let Some(after) = after {
+        let conversation = listener.conversation();
         let missed = db::run(pool, move |conn| {
             Ok(Message::written_after(
                 conn,
@@ -104,34 +166,38 @@ async fn open(
         if missed.len() as i64 > REPLAY {
             pending.push_back(Bytes::from_static(CATCH_UP));
         } else {
-            pending.extend(missed.into_iter().map(|(id, conversation_id)| {
-                event(&Change {
-                    id,
-                    conversation_id,
-                })
-            }));
+            pending.extend(
+                missed
+                    .into_iter()
+                    .map(Change::of)
+                    .filter(|change| listener.hears(change))
+                    .map(|change| event(&change)),
+            );
         }
     }
+    let now = Instant::now();
     let stream = Stream {
         changes,
         closing: hub.closing(),
-        conversation,
+        ends: now + listener.lasts(),
+        listener,
         pending,
-        ends: Instant::now() + lasts,
+        next_keep_alive: now + KEEP_ALIVE,
     };
     let body = futures_util::stream::unfold(stream, |mut stream| async move {
         loop {
             if let Some(bytes) = stream.pending.pop_front() {
+                stream.next_keep_alive = Instant::now() + KEEP_ALIVE;
                 return Some((Ok::<_, actix_web::Error>(bytes), stream));
             }
             let next = tokio::select! {
                 received = stream.changes.recv() => Next::Received(received),
-                () = tokio::time::sleep(KEEP_ALIVE) => Next::Quiet,
+                () = tokio::time::sleep_until(stream.next_keep_alive) => Next::Quiet,
                 () = tokio::time::sleep_until(stream.ends) => Next::End,
                 _ = stream.closing.wait_for(|closing| *closing) => Next::End,
             };
             match next {
-                Next::Received(Ok(change)) if stream.wants(&change) => {
+                Next::Received(Ok(change)) if stream.listener.hears(&change) => {
                     stream.pending.push_back(event(&change));
                 }
                 Next::Received(Ok(_)) => {}
@@ -153,48 +219,57 @@ async fn open(
         .streaming(body))
 }
 
+fn server_full() -> HttpResponse {
+    // The browser tries again after its retry delay; pages fall back on reloading meanwhile.
+    HttpResponse::ServiceUnavailable()
+        .insert_header(("Retry-After", "30"))
+        .body("Too many live connections on this server right now.")
+}
+
 /// `GET /events`: every change, for a signed-in member's pages.
 pub async fn member(
     req: HttpRequest,
     _user: CurrentUser,
     hub: web::Data<Hub>,
     pool: web::Data<Pool>,
+    limits: web::Data<StreamLimits>,
 ) -> Result<HttpResponse, AppError> {
-    open(&hub, &pool, last_event_id(&req), None, MEMBER_STREAM).await
+    if hub.streams() >= limits.all {
+        return Ok(server_full());
+    }
+    open(&hub, &pool, last_event_id(&req), Listener::Member).await
 }
 
-/// A visitor's stream: their open conversation's changes, or 204 (the browser stops asking)
-/// when they have none yet.
+/// Opens a visitor's stream on `conversation` (`None`: they have none open, so 204 tells the
+/// browser to stop asking), unless their address or the instance holds too many already.
 async fn visitor(
     req: &HttpRequest,
-    token: Option<String>,
+    conversation: Option<i64>,
     hub: &Hub,
     pool: &Pool,
     guard: &VisitorGuard,
+    limits: &StreamLimits,
 ) -> Result<HttpResponse, AppError> {
-    if let Err(reason) = guard.read(&guard.address(req)) {
-        return Ok(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS).body(reason));
-    }
-    let Some(hash) = token.map(|token| token_hash(&token)) else {
+    let Some(conversation) = conversation else {
         return Ok(HttpResponse::NoContent().finish());
     };
-    let open_conversation = db::run(pool, move |conn| {
-        Ok(Conversation::find_for_visitor(conn, &hash)?.filter(|c| c.state.is_open()))
-    })
-    .await?;
-    match open_conversation {
-        Some(conversation) => {
-            open(
-                hub,
-                pool,
-                last_event_id(req),
-                Some(conversation.id),
-                VISITOR_STREAM,
-            )
-            .await
-        }
-        None => Ok(HttpResponse::NoContent().finish()),
+    if hub.streams() >= limits.all {
+        return Ok(server_full());
     }
+    let slot = match guard.hold_stream(&guard.address(req), limits.visitors) {
+        Ok(slot) => slot,
+        Err(StreamRefused::Full) => return Ok(server_full()),
+        Err(StreamRefused::Address) => {
+            return Ok(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+                .insert_header(("Retry-After", "60"))
+                .body("Too many live connections from your network."))
+        }
+    };
+    let listener = Listener::Visitor {
+        conversation,
+        _slot: slot,
+    };
+    open(hub, pool, last_event_id(req), listener).await
 }
 
 /// `GET /chat/events`: the full-page chat, whose token is in this site's session.
@@ -203,31 +278,55 @@ pub async fn chat(
     hub: web::Data<Hub>,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
+    limits: web::Data<StreamLimits>,
 ) -> Result<HttpResponse, AppError> {
-    let token = super::chat::visitor_token(&WebSession::from_request(&req));
-    visitor(&req, token, &hub, &pool, &guard).await
+    if let Err(reason) = guard.read(&guard.address(&req)) {
+        return Ok(HttpResponse::build(StatusCode::TOO_MANY_REQUESTS).body(reason));
+    }
+    let conversation = match super::chat::visitor_token(&WebSession::from_request(&req)) {
+        Some(token) => {
+            let hash = token_hash(&token);
+            db::run(&pool, move |conn| {
+                Ok(Conversation::find_for_visitor(conn, &hash)?
+                    .filter(|c| c.state.is_open())
+                    .map(|c| c.id))
+            })
+            .await?
+        }
+        None => None,
+    };
+    visitor(&req, conversation, &hub, &pool, &guard, &limits).await
 }
 
 #[derive(Deserialize)]
-pub struct TokenQuery {
+pub struct KeyQuery {
     #[serde(default)]
-    token: Option<String>,
+    key: Option<String>,
 }
 
-/// `GET /widget/api/events?token=`: the widget, which keeps its token in its own storage.
+/// `GET /widget/api/events?key=`: the widget, with the stream key its last chat answer carried
+/// (never the visitor's token: addresses end up in logs). A key is checked without the database.
 pub async fn widget(
     req: HttpRequest,
-    query: web::Query<TokenQuery>,
+    query: web::Query<KeyQuery>,
     hub: web::Data<Hub>,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
+    limits: web::Data<StreamLimits>,
+    keys: web::Data<StreamKeys>,
 ) -> Result<HttpResponse, AppError> {
     let admitted = match super::widget::admit(&req, &pool).await? {
         Ok(admitted) => admitted,
         Err(refused) => return Ok(refused),
     };
-    let token = query.into_inner().token.filter(|t| !t.is_empty());
-    let mut response = visitor(&req, token, &hub, &pool, &guard).await?;
+    let mut response = match guard.read(&guard.address(&req)) {
+        Err(reason) => HttpResponse::build(StatusCode::TOO_MANY_REQUESTS).body(reason),
+        Ok(()) => {
+            let now = chrono::Utc::now().timestamp();
+            let conversation = query.key.as_deref().and_then(|key| keys.check(key, now));
+            visitor(&req, conversation, &hub, &pool, &guard, &limits).await?
+        }
+    };
     // The widget runs on the team's website: another origin, and no cookies are involved.
     admitted.let_read(&mut response);
     Ok(response)

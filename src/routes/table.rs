@@ -87,7 +87,7 @@ routes! {
     Post "/chat/person" Anyone => chat::send::person;
     Get "/widget.js" Anyone => widget::loader::loader;
     Get "/widget/app-{version}.js" Anyone => widget::loader::app;
-    Get "/widget/api/chat" Anyone => widget::chat::show;
+    Post "/widget/api/chat" Anyone => widget::chat::show;
     Post "/widget/api/messages" Anyone => widget::send::message;
     Post "/widget/api/person" Anyone => widget::send::person;
     Get "/reports" Lead => reports::show::show;

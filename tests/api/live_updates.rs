@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use hearken::db::schema::messages;
-use hearken::domain::Role;
+use hearken::domain::{Role, SystemEvent};
 
 use crate::helpers::{new_client, spawn_app, start_server, test_config, Backend, TestApp, Visitor};
 use crate::on_both_backends;
@@ -193,6 +193,41 @@ async fn a_visitor_stream_carries_only_their_own_conversation(backend: Backend) 
     visitor_writes(&ana, "Ana again").await;
     let event = anas_stream.next().await.expect("Ana's own message");
     assert_eq!(event.conversation(), Some(anas), "Ben's {bens} never shows");
+
+    // The team's notes are not even announced to her: a take-over writes "joined" (shown to
+    // customers), closing and reopening write notes that are not. Then she writes again.
+    let before = message_ids_after(&app, 0).last().copied().unwrap();
+    app.member_signed_in(&app.visitor, "priya", Role::Admin)
+        .await;
+    for (action, fields) in [
+        ("take-over", vec![]),
+        ("close", vec![("outcome", "unresolved")]),
+        ("reopen", vec![]),
+    ] {
+        let version = app.stored(anas).version.to_string();
+        let mut fields = fields;
+        fields.push(("version", &version));
+        let done = app.act(anas, action, &fields).await;
+        assert_eq!(done.status(), 303, "{action}");
+    }
+    visitor_writes(&ana, "Ana once more").await;
+    let written: Vec<(i64, Option<SystemEvent>)> = messages::table
+        .select((messages::id, messages::system_event))
+        .filter(messages::id.gt(before))
+        .order(messages::id)
+        .load(&mut app.db())
+        .unwrap();
+    let seen: Vec<i64> = written
+        .iter()
+        .filter(|(_, event)| SystemEvent::customer_sees(*event))
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(seen.len() < written.len(), "some notes: {written:?}");
+    let mut heard = Vec::new();
+    while heard.last() != seen.last() {
+        heard.push(anas_stream.next().await.expect("an event").id.unwrap());
+    }
+    assert_eq!(heard, seen, "not the notes of {written:?}");
     // A stream without a sign-in for members is refused.
     let anonymous = new_client().get(app.url("/events")).send().await.unwrap();
     assert_ne!(anonymous.status(), 200);

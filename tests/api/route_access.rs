@@ -50,7 +50,7 @@ const EXPECTED: &[(Method, &str, Access)] = {
         // The embeddable widget: its script and the JSON API it calls from the team's website.
         (Get, "/widget.js", Anyone),
         (Get, "/widget/app-{version}.js", Anyone),
-        (Get, "/widget/api/chat", Anyone),
+        (Post, "/widget/api/chat", Anyone),
         (Post, "/widget/api/messages", Anyone),
         (Post, "/widget/api/person", Anyone),
         // Reports and CSV, Settings, Team: leads and admins.

@@ -116,7 +116,7 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
     allow_only(&app, &format!("{SHOP}\nhttp://localhost:8080"));
 
     for (path, form) in [
-        ("/widget/api/chat", None),
+        ("/widget/api/chat", Some(&[("token", "")][..])),
         ("/widget/api/messages", Some(&[("body", "Hello")][..])),
         ("/widget/api/person", Some(&[("token", "abc")][..])),
     ] {
@@ -143,12 +143,13 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
     let json: Value = allowed.json().await.unwrap();
     assert!(json["token"].as_str().is_some_and(|t| t.len() > 20));
     assert_eq!(created(&app), (1, 1));
-    // Without an Origin (a same-origin GET) the API answers too.
+    // Without an Origin (a same-origin request) the API answers too.
     let token = json["token"].as_str().unwrap();
-    let own = call(&app, None, &format!("/widget/api/chat?token={token}"), None).await;
+    let own = call(&app, None, "/widget/api/chat", Some(&[("token", token)])).await;
     assert_eq!(own.status().as_u16(), 200);
     // The live-update stream obeys the same list.
-    let events = format!("/widget/api/events?token={token}");
+    let key = json["stream"].as_str().expect("a key to the stream");
+    let events = format!("/widget/api/events?key={key}");
     let refused = call(&app, Some("https://evil.example"), &events, None).await;
     assert_eq!(refused.status().as_u16(), 403);
     let stream = call(&app, Some(SHOP), &events, None).await;
@@ -164,7 +165,7 @@ async fn any_website_may_show_the_chat_when_none_are_listed(backend: Backend) {
         &app,
         Some("https://anyone.example"),
         "/widget/api/chat",
-        None,
+        Some(&[]),
     )
     .await;
 
@@ -173,6 +174,7 @@ async fn any_website_may_show_the_chat_when_none_are_listed(backend: Backend) {
     let json: Value = first.json().await.unwrap();
     assert_eq!(json["token"], Value::Null);
     assert_eq!(json["conversation"], Value::Null);
+    assert_eq!(json["stream"], Value::Null);
     assert_eq!(json["messages"], serde_json::json!([]));
     let settings = &json["settings"];
     assert_eq!(settings["colour"], "#2557d6");
@@ -307,8 +309,9 @@ async fn the_visitor_sees_people_join_but_never_outcomes_reasons_or_notes(backen
         &[("body", "Sorry about that! A replacement is on its way.")],
     )
     .await;
-    let chat_path = format!("/widget/api/chat?token={token}");
-    let json: Value = call(&app, origin, &chat_path, None)
+    let chat_path = "/widget/api/chat";
+    let read = [("token", token.as_str())];
+    let json: Value = call(&app, origin, chat_path, Some(&read))
         .await
         .json()
         .await
@@ -331,7 +334,9 @@ async fn the_visitor_sees_people_join_but_never_outcomes_reasons_or_notes(backen
     let last = json["messages"].as_array().unwrap().last().unwrap()["id"]
         .as_i64()
         .unwrap();
-    let newer: Value = call(&app, origin, &format!("{chat_path}&after={last}"), None)
+    let last = last.to_string();
+    let read_newer = [("token", token.as_str()), ("after", &last)];
+    let newer: Value = call(&app, origin, chat_path, Some(&read_newer))
         .await
         .json()
         .await
@@ -350,14 +355,14 @@ async fn the_visitor_sees_people_join_but_never_outcomes_reasons_or_notes(backen
         ],
     )
     .await;
-    let closed = call(&app, origin, &chat_path, None)
+    let closed = call(&app, origin, chat_path, Some(&read))
         .await
         .text()
         .await
         .unwrap();
     let version = app.stored(id).version.to_string();
     app.act(id, "reopen", &[("version", &version)]).await;
-    let reopened = call(&app, origin, &chat_path, None)
+    let reopened = call(&app, origin, chat_path, Some(&read))
         .await
         .text()
         .await
@@ -449,7 +454,7 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
         &app,
         Some("http://localhost:8080"),
         "/widget/api/chat",
-        None,
+        Some(&[]),
     )
     .await
     .json()
@@ -459,7 +464,55 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
     assert_eq!(json["settings"]["launcher"], "Questions?");
 }
 
+async fn the_stream_opens_with_its_key_only_and_one_address_holds_few(backend: Backend) {
+    let app = spawn_app_with(backend, |config| {
+        config.visitor_limits.streams_per_address = 2;
+    })
+    .await;
+    let origin = Some(SHOP);
+    let mut keys = Vec::new();
+    let mut tokens = Vec::new();
+    for body in ["First visitor", "Second visitor"] {
+        let json: Value = call(
+            &app,
+            origin,
+            "/widget/api/messages",
+            Some(&[("body", body)]),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        keys.push(json["stream"].as_str().unwrap().to_owned());
+        tokens.push(json["token"].as_str().unwrap().to_owned());
+        let url = json["messages"][1]["citations"][0]["url"].as_str();
+        assert!(url.is_none_or(|url| url.starts_with("/help/")), "{url:?}");
+    }
+    let events = |query: &str| format!("/widget/api/events?{query}");
+    // Neither the visitor's token (it may write; addresses end up in logs) nor a changed key
+    // opens a stream: 204, and the browser stops asking.
+    let changed = keys[0].replacen('.', "0.", 1);
+    for query in [
+        format!("token={}", tokens[0]),
+        format!("key={changed}"),
+        "key=1.99999999999.00".to_owned(),
+        String::new(),
+    ] {
+        let refused = call(&app, origin, &events(&query), None).await;
+        assert_eq!(refused.status().as_u16(), 204, "{query}");
+    }
+    // Two streams from one address, then 429 until one of them ends.
+    let first = call(&app, origin, &events(&format!("key={}", keys[0])), None).await;
+    let second = call(&app, origin, &events(&format!("key={}", keys[1])), None).await;
+    let statuses = (first.status().as_u16(), second.status().as_u16());
+    assert_eq!(statuses, (200, 200), "{keys:?}");
+    let third = call(&app, origin, &events(&format!("key={}", keys[0])), None).await;
+    assert_eq!(third.status().as_u16(), 429);
+    assert_eq!(header(&third, "access-control-allow-origin"), "*");
+}
+
 on_both_backends!(
+    the_stream_opens_with_its_key_only_and_one_address_holds_few,
     the_widget_scripts_are_cached_as_their_addresses_say,
     a_website_not_listed_is_refused_before_anything_is_created,
     any_website_may_show_the_chat_when_none_are_listed,

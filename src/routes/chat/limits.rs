@@ -2,11 +2,17 @@
 //! messages and new conversations per client address, and reads (history, live updates) per
 //! address. A visitor over a limit gets 429 with a sentence to read, and nothing is created.
 //!
+//! An open live-update stream holds a connection (a file descriptor) for minutes, so a rate of
+//! opens alone would let one address hold thousands: streams are also counted while open, per
+//! address, and released when they end.
+//!
 //! The token's own limit is checked first and a message it refuses does not count against the
 //! address: one flooding tab cannot lock out an office that shares its address.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::HttpRequest;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -34,8 +40,57 @@ pub struct VisitorGuard {
     per_address: Keyed,
     new_per_address: Keyed,
     reads_per_address: Keyed,
+    streams: Arc<OpenStreams>,
+    streams_per_address: u32,
     trust_proxy: bool,
     checks: AtomicU32,
+}
+
+/// The visitor streams open now, per address and in all.
+#[derive(Default)]
+struct OpenStreams {
+    counts: Mutex<StreamCounts>,
+}
+
+#[derive(Default)]
+struct StreamCounts {
+    per_address: HashMap<String, u32>,
+    all: usize,
+}
+
+/// Why a visitor's stream was not opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamRefused {
+    /// This address holds as many as it may.
+    Address,
+    /// The instance holds as many visitor streams as it may.
+    Full,
+}
+
+impl OpenStreams {
+    fn counts(&self) -> std::sync::MutexGuard<'_, StreamCounts> {
+        // A count is a plain number: a panic elsewhere cannot leave it half-written.
+        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One open visitor stream, counted against its address until it is dropped.
+pub struct StreamSlot {
+    streams: Arc<OpenStreams>,
+    address: String,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut counts = self.streams.counts();
+        counts.all = counts.all.saturating_sub(1);
+        if let Some(count) = counts.per_address.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                counts.per_address.remove(&self.address);
+            }
+        }
+    }
 }
 
 /// Checks between two sweeps of keys that have not been seen for a while.
@@ -48,6 +103,8 @@ impl VisitorGuard {
             per_address: keyed(limits.messages_per_address),
             new_per_address: keyed(limits.conversations_per_address),
             reads_per_address: keyed(limits.reads_per_address),
+            streams: Arc::default(),
+            streams_per_address: limits.streams_per_address,
             trust_proxy,
             checks: AtomicU32::new(0),
         }
@@ -122,6 +179,32 @@ impl VisitorGuard {
     }
 }
 
+impl VisitorGuard {
+    /// A stream for this address, held until the slot is dropped, unless the address already
+    /// holds as many as it may or the instance holds `most` visitor streams.
+    pub fn hold_stream(&self, address: &str, most: usize) -> Result<StreamSlot, StreamRefused> {
+        let mut counts = self.streams.counts();
+        if counts.all >= most {
+            return Err(StreamRefused::Full);
+        }
+        let count = counts.per_address.entry(address.to_owned()).or_insert(0);
+        if *count >= self.streams_per_address {
+            return Err(StreamRefused::Address);
+        }
+        *count += 1;
+        counts.all += 1;
+        Ok(StreamSlot {
+            streams: Arc::clone(&self.streams),
+            address: address.to_owned(),
+        })
+    }
+
+    /// How many visitor streams are open on this instance.
+    pub fn open_streams(&self) -> usize {
+        self.streams.counts().all
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +216,7 @@ mod tests {
                 messages_per_address: 5,
                 conversations_per_address: 2,
                 reads_per_address: 4,
+                streams_per_address: 2,
             },
             false,
         )
@@ -162,6 +246,28 @@ mod tests {
         assert_eq!(
             (0..10).filter(|_| guard.read("10.0.0.3").is_ok()).count(),
             4
+        );
+    }
+
+    #[test]
+    fn open_streams_are_counted_until_they_end() {
+        let guard = small();
+        let first = guard.hold_stream("10.0.0.1", 4).expect("first");
+        let second = guard.hold_stream("10.0.0.1", 4).expect("second");
+        let refused = guard.hold_stream("10.0.0.1", 4).err();
+        assert_eq!(refused, Some(StreamRefused::Address));
+        let other = guard.hold_stream("10.0.0.2", 4);
+        assert!(other.is_ok(), "another address has its own");
+        drop(first);
+        let third = guard.hold_stream("10.0.0.1", 4).expect("a slot came free");
+        assert_eq!(guard.open_streams(), 3);
+        let full = guard.hold_stream("10.0.0.3", 3).err();
+        assert_eq!(full, Some(StreamRefused::Full));
+        drop((second, third, other));
+        assert_eq!(
+            guard.open_streams(),
+            0,
+            "nothing is kept for a quiet address"
         );
     }
 }

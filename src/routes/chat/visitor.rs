@@ -35,10 +35,7 @@ pub struct VisitorView {
 
 impl VisitorView {
     pub fn shows(&self, entry: &HistoryEntry) -> bool {
-        match entry.message.system_event {
-            None => true,
-            Some(event) => matches!(event, SystemEvent::Joined | SystemEvent::Left),
-        }
+        SystemEvent::customer_sees(entry.message.system_event)
     }
 
     pub fn ago(&self, at: &NaiveDateTime) -> String {
@@ -80,6 +77,7 @@ pub enum Sent {
     Limited(&'static str),
 }
 
+#[derive(Clone)]
 struct Checked {
     body: String,
     name: Option<String>,
@@ -110,12 +108,13 @@ fn check(message: &VisitorMessage) -> Result<Checked, &'static str> {
     })
 }
 
-/// The visitor's open conversation, locked; or a new one with a new token.
+/// The visitor's open conversation, locked; or, if `may_start`, a new one with a new token.
 fn open_conversation(
     conn: &mut AnyConnection,
     token: Option<&str>,
     checked: &Checked,
-) -> Result<(Conversation, String), AppError> {
+    may_start: bool,
+) -> Result<Option<(Conversation, String)>, AppError> {
     if let Some(token) = token {
         if let Some(conversation) =
             Conversation::find_for_visitor_to_write(conn, &token_hash(token))?
@@ -127,9 +126,12 @@ fn open_conversation(
                     checked.name.as_deref(),
                     checked.email.as_deref(),
                 )?;
-                return Ok((conversation, token.to_owned()));
+                return Ok(Some((conversation, token.to_owned())));
             }
         }
+    }
+    if !may_start {
+        return Ok(None);
     }
     let now = crate::models::now();
     let customer = Customer::create(
@@ -146,7 +148,7 @@ fn open_conversation(
         conn,
         &NewConversation::with_bot(customer.id, now, Some(token_hash(&token))),
     )?;
-    Ok((conversation, token))
+    Ok(Some((conversation, token)))
 }
 
 /// Whether this token has a conversation still open (its next message continues it).
@@ -156,6 +158,39 @@ fn has_open_conversation(conn: &mut AnyConnection, token: Option<&str>) -> Resul
     };
     Ok(Conversation::find_for_visitor(conn, &token_hash(token))?
         .is_some_and(|conversation| conversation.state.is_open()))
+}
+
+/// Stores the message: in the open conversation, or a new one if `may_start`. `None`: the
+/// conversation closed since it was looked at, and starting one was not allowed.
+async fn store(
+    pool: &Pool,
+    token: Option<String>,
+    checked: Checked,
+    may_start: bool,
+) -> Result<Option<String>, AppError> {
+    db::run(pool, move |conn| {
+        let stored = db::write_transaction::<_, AppError, _>(conn, |conn| {
+            let Some((conversation, token)) =
+                open_conversation(conn, token.as_deref(), &checked, may_start)?
+            else {
+                return Ok(None);
+            };
+            let bots_turn = intake::store(conn, &conversation, &checked.body)?;
+            Ok(Some((conversation, token, bots_turn)))
+        })?;
+        let Some((conversation, token, bots_turn)) = stored else {
+            return Ok(None);
+        };
+        if bots_turn {
+            // The message is kept whatever happens here: the visitor must get their token
+            // (a new conversation's) back, or their next message would start another one.
+            if let Err(error) = intake::respond(conn, conversation.id, &checked.body) {
+                tracing::error!(%error, conversation = conversation.id, "the bot could not answer");
+            }
+        }
+        Ok(Some(token))
+    })
+    .await
 }
 
 /// The visitor writes: checked, limited, stored, then answered by the bot if it has the
@@ -173,8 +208,12 @@ pub async fn write(
     if let Err(limited) = guard.visitor_message(visitor.token.as_deref()) {
         return Ok(Sent::Limited(limited));
     }
+    // Before the database is asked anything: made-up tokens cost a read each.
+    if let Err(limited) = guard.read(&visitor.address) {
+        return Ok(Sent::Limited(limited));
+    }
     let token = visitor.token.clone();
-    let continues = db::run(pool, move |conn| {
+    let mut continues = db::run(pool, move |conn| {
         has_open_conversation(conn, token.as_deref())
     })
     .await?;
@@ -186,20 +225,18 @@ pub async fn write(
     if let Err(limited) = guard.address_message(&visitor.address) {
         return Ok(Sent::Limited(limited));
     }
-    let token = visitor.token;
-    let kept = db::run(pool, move |conn| {
-        let (conversation, token, bots_turn) =
-            db::write_transaction::<_, AppError, _>(conn, |conn| {
-                let (conversation, token) = open_conversation(conn, token.as_deref(), &checked)?;
-                let bots_turn = intake::store(conn, &conversation, &checked.body)?;
-                Ok((conversation, token, bots_turn))
-            })?;
-        if bots_turn {
-            intake::respond(conn, conversation.id, &checked.body)?;
+    let kept = loop {
+        match store(pool, visitor.token.clone(), checked.clone(), !continues).await? {
+            Some(token) => break token,
+            // Closed in the meantime: this message starts a new conversation, counted as one.
+            None => {
+                continues = false;
+                if let Err(limited) = guard.new_conversation(&visitor.address) {
+                    return Ok(Sent::Limited(limited));
+                }
+            }
         }
-        Ok(token)
-    })
-    .await?;
+    };
     if !continues {
         // The message that started the conversation counts against its new token too.
         let _ = guard.visitor_message(Some(&kept));

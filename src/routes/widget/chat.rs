@@ -1,25 +1,16 @@
-//! `GET /widget/api/chat?token=T&after=ID`: the widget's settings and the visitor's open
+//! `POST /widget/api/chat` (form: `token`, `after`): the widget's settings and the visitor's open
 //! conversation, or only the messages after `after` (what the widget asks for when told that
-//! something changed, or when it polls).
+//! something changed, or when it polls). A POST, so the token stays out of addresses and logs.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
 
 use super::admit;
+use super::send::{read_form, UNREADABLE};
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor;
-
-#[derive(Deserialize)]
-pub struct ChatQuery {
-    #[serde(default)]
-    token: Option<String>,
-    /// Kept as typed: anything but a number means "everything".
-    #[serde(default)]
-    after: Option<String>,
-}
 
 /// The token as the widget sent it: an empty one is none.
 pub fn given_token(token: Option<String>) -> Option<String> {
@@ -33,7 +24,7 @@ pub fn given_after(after: Option<&str>) -> Option<i64> {
 
 pub async fn show(
     req: HttpRequest,
-    query: web::Query<ChatQuery>,
+    body: web::Bytes,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
@@ -44,9 +35,11 @@ pub async fn show(
     if let Err(limited) = guard.read(&guard.address(&req)) {
         return Ok(admitted.error(StatusCode::TOO_MANY_REQUESTS, limited));
     }
-    let ChatQuery { token, after } = query.into_inner();
-    let token = given_token(token);
+    let Some(form) = read_form(&body) else {
+        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
+    };
+    let token = given_token(form.token);
     let view = visitor::view(&pool, token.clone()).await?;
-    let chat = admitted.chat(token, &view, given_after(after.as_deref()));
+    let chat = admitted.chat(token, &view, given_after(form.after.as_deref()));
     Ok(admitted.json(StatusCode::OK, &chat))
 }

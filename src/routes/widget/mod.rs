@@ -1,16 +1,17 @@
 //! The embeddable chat widget: its script (`loader`) and the small JSON API it talks to from the
-//! team's website (`chat`, `send`). The API answers CORS "simple requests" only (GET, and POST
-//! with a form body, no custom headers), so browsers send no preflight. It takes no cookies and
+//! team's website (`chat`, `send`). The API answers CORS "simple requests" only (POST with a
+//! form body, no custom headers; GET for the event stream), so browsers send no preflight. It takes no cookies and
 //! no CSRF token: the visitor's token travels explicitly, so there is no ambient credential to
 //! forge. Each request's `Origin` is checked against the team's list of websites first.
 
 pub mod chat;
 pub mod loader;
 pub mod send;
+pub mod stream_key;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
 use crate::domain::{widget, Author};
 use crate::error::AppError;
 use crate::models::team_settings::TeamSettings;
+use stream_key::StreamKeys;
 
 const ORIGIN_REFUSED: &str = "This website may not show the chat.";
 
@@ -34,8 +36,8 @@ enum Reader {
 pub struct Admitted {
     pub settings: TeamSettings,
     reader: Reader,
-    /// This server's own origin, for links back to it (cited articles).
-    server: String,
+    /// Signs the key to the visitor's live-update stream.
+    keys: Option<web::Data<StreamKeys>>,
 }
 
 /// The team's settings, and whether the request's website may use the widget. A request without
@@ -61,14 +63,10 @@ pub async fn admit(
         let body = serde_json::json!({ "error": ORIGIN_REFUSED });
         return Ok(Err(answer(StatusCode::FORBIDDEN, &reader, &body)));
     }
-    let server = {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
     Ok(Ok(Admitted {
         settings,
         reader,
-        server,
+        keys: req.app_data::<web::Data<StreamKeys>>().cloned(),
     }))
 }
 
@@ -142,13 +140,21 @@ impl Admitted {
                         .iter()
                         .map(|(title, slug)| CitationJson {
                             title: title.clone(),
-                            url: format!("{}/help/{}", self.server, crate::error::url_encode(slug)),
+                            // Relative: the widget puts the server's address it was loaded
+                            // from in front (a proxy may hide the scheme from this server).
+                            url: format!("/help/{}", crate::error::url_encode(slug)),
                         })
                         .collect(),
                 }
             })
             .collect();
+        let now = Utc::now().timestamp();
         ChatJson {
+            stream: self
+                .keys
+                .as_ref()
+                .zip(view.conversation_id)
+                .map(|(keys, id)| keys.issue(id, now)),
             token,
             settings: SettingsJson {
                 colour: settings.widget_colour.clone(),
@@ -170,6 +176,8 @@ impl Admitted {
 pub struct ChatJson {
     /// The token to keep (`null` until the first message).
     pub token: Option<String>,
+    /// The key to the open conversation's live-update stream (`/widget/api/events?key=`).
+    pub stream: Option<String>,
     pub settings: SettingsJson,
     /// The open conversation (a closed one is over for the visitor).
     pub conversation: Option<ConversationJson>,

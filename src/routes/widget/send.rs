@@ -17,7 +17,7 @@ use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
 #[derive(Default, Deserialize)]
 pub struct WidgetForm {
     #[serde(default)]
-    token: Option<String>,
+    pub token: Option<String>,
     #[serde(default)]
     body: String,
     #[serde(default)]
@@ -25,13 +25,13 @@ pub struct WidgetForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
-    after: Option<String>,
+    pub after: Option<String>,
 }
 
-const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";
+pub const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";
 
 /// The form, read only once the website is admitted.
-fn read_form(body: &[u8]) -> Option<WidgetForm> {
+pub fn read_form(body: &[u8]) -> Option<WidgetForm> {
     serde_urlencoded::from_bytes(body).ok()
 }
 
