@@ -270,6 +270,7 @@ fn check(config: &Config) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let mut problems = Conversation::audit(&mut conn)?;
     problems.extend(ReportCount::differences_from_rebuild(&mut conn)?);
+    problems.extend(Conversation::state_count_differences(&mut conn)?);
     let conversations = Conversation::count(&mut conn)?;
     if problems.is_empty() {
         println!(

@@ -236,6 +236,18 @@ pub const WRITE_ATTEMPTS: usize = 3;
 
 /// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
 /// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
+/// Whether the database cancelled the statement because it ran past the statement timeout
+/// (PostgreSQL's SQLSTATE 57014; SQLite's interrupt).
+pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
+    match error {
+        diesel::result::Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("statement timeout") || message == "interrupted"
+        }
+        _ => false,
+    }
+}
+
 pub fn is_retryable(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match error {

@@ -107,3 +107,35 @@ pub fn quiet_for_this_transaction(conn: &mut AnyConnection) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// A condition on a message row (`messages.`…) in the connection's own SQL, with one bound
+/// text value.
+pub type MessageCondition = diesel::expression::SqlLiteral<
+    Bool,
+    diesel::expression::UncheckedBind<
+        diesel::expression::SqlLiteral<Bool>,
+        diesel::dsl::AsExprOf<String, Text>,
+    >,
+>;
+
+/// The message contains every one of `words` (each as the start of a word), by the full-text
+/// index: a GIN index over `to_tsvector('simple', body)` on PostgreSQL, the FTS5 table
+/// `messages_words` on SQLite.
+pub fn message_has_words(
+    conn: &AnyConnection,
+    words: &crate::domain::search_words::SearchWords,
+) -> MessageCondition {
+    use diesel::dsl::sql;
+    match conn {
+        AnyConnection::Postgresql(_) => {
+            sql::<Bool>("to_tsvector('simple', messages.body) @@ to_tsquery('simple', ")
+                .bind::<Text, _>(words.tsquery())
+                .sql(")")
+        }
+        AnyConnection::Sqlite(_) => sql::<Bool>(
+            "messages.id IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ",
+        )
+        .bind::<Text, _>(words.fts5())
+        .sql(")"),
+    }
+}

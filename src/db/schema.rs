@@ -71,6 +71,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// How many conversations are in each state, split over slots (summed when read). Kept by
+    /// triggers on `conversations`.
+    conversation_state_counts (state, slot) {
+        state -> Text,
+        slot -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     report_counts (day, metric, outcome, agent_involved, closed_by_id, article_id) {
         day -> Date,
         metric -> Text,

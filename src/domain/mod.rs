@@ -10,6 +10,7 @@ mod lifecycle_table;
 pub mod local_path;
 pub mod report;
 pub mod role;
+pub mod search_words;
 pub mod team;
 pub mod text;
 pub mod time;

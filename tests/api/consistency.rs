@@ -12,8 +12,9 @@ pub fn assert_every_conversation_agrees_with_its_notes(conn: &mut AnyConnection)
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Panics with every report counter that differs from a recount (`hearken check` does the same).
+/// Panics with every report counter (and state counter) that differs from a recount (`hearken check` does the same).
 pub fn assert_counters_equal_a_recount(conn: &mut AnyConnection) {
-    let differences = ReportCount::differences_from_rebuild(conn).unwrap();
+    let mut differences = ReportCount::differences_from_rebuild(conn).unwrap();
+    differences.extend(Conversation::state_count_differences(conn).unwrap());
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }

@@ -29,6 +29,7 @@ mod live_updates;
 mod races;
 mod reports;
 mod route_access;
+mod search;
 mod security;
 mod settings;
 mod snapshots;

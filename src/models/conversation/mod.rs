@@ -5,11 +5,13 @@
 mod act;
 mod audit;
 mod board;
+mod counts;
 mod due;
 mod search;
 
 pub use act::Acted;
 pub use board::{BoardCard, Overview};
+pub use counts::StateCounts;
 pub use search::{ConversationFilter, Cursor, StateFilter};
 
 use chrono::NaiveDateTime;

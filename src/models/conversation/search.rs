@@ -4,8 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conversation;
+use crate::db::per_backend::message_has_words;
 use crate::db::schema::conversations;
 use crate::db::AnyConnection;
+use crate::domain::search_words::SearchWords;
 use crate::domain::{ConversationState, Outcome, SystemEvent};
 
 /// Which conversations the Conversations page lists.
@@ -93,6 +95,44 @@ pub struct ConversationFilter {
     pub changed_by: Option<i64>,
 }
 
+impl ConversationFilter {
+    /// Whether anything but the state narrows the list: the tabs then count rows; otherwise
+    /// they read the state counters.
+    pub fn narrows(&self) -> bool {
+        let ConversationFilter {
+            state: _,
+            outcome,
+            agent_id,
+            from,
+            until,
+            text,
+            text_matches,
+            closed_from,
+            closed_to,
+            agent_involved,
+            closed_by,
+            article_id,
+            escalated_between,
+            changed_between,
+            changed_by,
+        } = self;
+        outcome.is_some()
+            || agent_id.is_some()
+            || from.is_some()
+            || until.is_some()
+            || text.is_some()
+            || text_matches.is_some()
+            || closed_from.is_some()
+            || closed_to.is_some()
+            || agent_involved.is_some()
+            || closed_by.is_some()
+            || article_id.is_some()
+            || escalated_between.is_some()
+            || changed_between.is_some()
+            || changed_by.is_some()
+    }
+}
+
 /// A position in the list: the last row of the previous page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cursor {
@@ -111,7 +151,7 @@ type Search<'a> = diesel::dsl::IntoBoxed<
     crate::db::MultiBackend,
 >;
 
-fn search_query(filter: &ConversationFilter) -> Search<'static> {
+fn search_query(conn: &AnyConnection, filter: &ConversationFilter) -> Search<'static> {
     use crate::db::schema::{customers, messages};
     let mut query = conversations::table
         .inner_join(customers::table)
@@ -198,29 +238,26 @@ fn search_query(filter: &ConversationFilter) -> Search<'static> {
     if let Some(ids) = &filter.text_matches {
         query = query.filter(conversations::id.eq_any(ids.clone()));
     } else if let Some(text) = &filter.text {
-        // Written as IN (subquery) rather than a correlated EXISTS: the subqueries run once and,
-        // on PostgreSQL, use the trigram indexes on lower(body), lower(name) and lower(email).
+        // Text in very many conversations: walk the list newest first and test each one's
+        // customer and messages (by the full-text index), stopping at a page.
         let pattern = format!("%{}%", escape_like(text));
-        let in_messages = messages::table
-            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
-            .select(messages::conversation_id);
-        // The outer query already joins customers, so the subquery reads them under another name.
-        let matches = diesel::alias!(customers as matching_customers);
-        let matching_customers = matches
-            .filter(
-                lower(matches.field(customers::name).assume_not_null())
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(matches.field(customers::email).assume_not_null())
-                        .like(pattern)
-                        .escape('\\')),
-            )
-            .select(matches.field(customers::id));
-        query = query.filter(
-            conversations::id
-                .eq_any(in_messages)
-                .or(conversations::customer_id.eq_any(matching_customers)),
-        );
+        let on_customer = lower(customers::name.assume_not_null())
+            .like(pattern.clone())
+            .escape('\\')
+            .or(lower(customers::email.assume_not_null())
+                .like(pattern)
+                .escape('\\'));
+        query = match SearchWords::of(text) {
+            Some(words) => query.filter(
+                diesel::dsl::exists(
+                    messages::table
+                        .filter(messages::conversation_id.eq(conversations::id))
+                        .filter(message_has_words(conn, &words)),
+                )
+                .or(on_customer),
+            ),
+            None => query.filter(on_customer),
+        };
     }
     query
 }
@@ -241,7 +278,7 @@ impl Conversation {
         limit: i64,
     ) -> QueryResult<Vec<(Conversation, crate::models::customer::Customer)>> {
         use crate::models::customer::Customer;
-        let mut query = search_query(filter);
+        let mut query = search_query(conn, filter);
         if let Some(cursor) = cursor {
             query = query.filter(
                 conversations::last_activity_at
@@ -261,26 +298,29 @@ impl Conversation {
             .load(conn)
     }
 
-    /// The conversations whose customer's name or email, or any message, contains `text`
-    /// (lower case), if there are at most `cap` of them; `None` when there are more. Two
-    /// index-backed reads (trigram indexes on PostgreSQL) instead of a search per conversation.
+    /// The conversations whose customer's name or email contains `text`, or with a message that
+    /// has its words (full-text index), if there are at most `cap` of them; `None` when there
+    /// are more. Two index-backed reads instead of a search per conversation.
     pub fn matching_text(
         conn: &mut AnyConnection,
         text: &str,
         cap: i64,
     ) -> QueryResult<Option<Vec<i64>>> {
         use crate::db::schema::{customers, messages};
-        let pattern = format!("%{}%", escape_like(text));
         // A conversation has a handful of messages: reading a few times the cap of message
         // rows is enough to know whether the distinct conversations stay under it.
-        let from_messages: Vec<i64> = messages::table
-            .filter(lower(messages::body).like(pattern.clone()).escape('\\'))
-            .select(messages::conversation_id)
-            .limit(cap * 4 + 1)
-            .load(conn)?;
+        let from_messages: Vec<i64> = match SearchWords::of(text) {
+            Some(words) => messages::table
+                .filter(message_has_words(conn, &words))
+                .select(messages::conversation_id)
+                .limit(cap * 4 + 1)
+                .load(conn)?,
+            None => Vec::new(),
+        };
         if from_messages.len() as i64 > cap * 4 {
             return Ok(None);
         }
+        let pattern = format!("%{}%", escape_like(text));
         let from_customers: Vec<i64> = conversations::table
             .filter(
                 conversations::customer_id.eq_any(
@@ -312,7 +352,7 @@ impl Conversation {
         filter: &ConversationFilter,
         cap: i64,
     ) -> QueryResult<Vec<ConversationState>> {
-        search_query(filter)
+        search_query(conn, filter)
             .select(conversations::state)
             .limit(cap + 1)
             .load(conn)
@@ -325,7 +365,7 @@ impl Conversation {
         filter: &ConversationFilter,
         cap: i64,
     ) -> QueryResult<i64> {
-        let ids: Vec<i64> = search_query(filter)
+        let ids: Vec<i64> = search_query(conn, filter)
             .select(conversations::id)
             .limit(cap + 1)
             .load(conn)?;

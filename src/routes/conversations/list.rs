@@ -8,8 +8,8 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use super::list_query::ListQuery;
-use crate::db::{self, Pool};
-use crate::domain::{time, Outcome};
+use crate::db::{self, AnyConnection, Pool};
+use crate::domain::{time, ConversationState, Outcome};
 use crate::error::AppError;
 use crate::models::conversation::{Conversation, ConversationFilter, Cursor, StateFilter};
 use crate::models::customer::Customer;
@@ -20,8 +20,11 @@ use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 const PAGE_SIZE: i64 = 25;
-/// Tab counts stop here and read "10,000+".
+/// Tab counts that read rows stop here and read "10,000+".
 const COUNT_CAP: i64 = 10_000;
+/// Text found in at most this many conversations is listed from their ids (and its tabs are
+/// counted exactly); text in more is searched by walking the list newest first.
+const TEXT_CAP: i64 = 2_000;
 
 pub struct Row {
     pub conversation: Conversation,
@@ -37,12 +40,123 @@ pub struct Tab {
     pub current: bool,
 }
 
-fn count_text(count: i64) -> String {
-    if count > COUNT_CAP {
-        "10,000+".to_owned()
-    } else {
-        count.to_string()
+/// Shown when the database gave up on a search (the statement timeout).
+const TOO_BROAD: &str = "That search was too broad to finish in time. Add a filter (a state, \
+    a period, an outcome or a team member) or more words, and search again.";
+
+/// A tab's count: exact (from the state counters, or a tally of few rows) or capped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TabCount {
+    Exact(i64),
+    Capped(i64),
+}
+
+impl TabCount {
+    fn text(self) -> String {
+        match self {
+            TabCount::Capped(count) if count > COUNT_CAP => format!("{}+", grouped(COUNT_CAP)),
+            TabCount::Exact(count) | TabCount::Capped(count) => grouped(count),
+        }
     }
+}
+
+/// 1234567 as "1,234,567".
+fn grouped(number: i64) -> String {
+    let digits = number.unsigned_abs().to_string();
+    let mut text = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    if number < 0 {
+        text.insert(0, '-');
+    }
+    text
+}
+
+type Counts = Vec<(Option<StateFilter>, Option<TabCount>)>;
+
+/// One page of rows and every tab's count.
+fn find(
+    conn: &mut AnyConnection,
+    mut filter: ConversationFilter,
+    cursor: Option<Cursor>,
+) -> diesel::QueryResult<(Vec<Row>, Counts)> {
+    if let Some(text) = &filter.text {
+        filter.text_matches = Conversation::matching_text(conn, text, TEXT_CAP)?;
+    }
+    let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
+    let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
+    let mut last = Message::last_said(conn, &ids, false)?;
+    let names = User::names(conn)?;
+    let mut rows = Vec::new();
+    for (conversation, customer) in found {
+        let assignee = conversation
+            .assignee_id
+            .or(conversation.closed_by_id)
+            .and_then(|id| names.get(&id).cloned());
+        rows.push(Row {
+            last_message: last.remove(&conversation.id),
+            conversation,
+            customer,
+            assignee,
+        });
+    }
+    let counts = tab_counts(conn, &filter)?;
+    Ok((rows, counts))
+}
+
+/// Each tab counts what it would show with the other filters kept. Without other filters, from
+/// the state counters (exact, a few rows read); otherwise tallied from one read when the matches
+/// are few, else one capped count per tab. Text that too many conversations contain goes
+/// without counts: counting it would mean reading every match.
+fn tab_counts(
+    conn: &mut AnyConnection,
+    filter: &ConversationFilter,
+) -> diesel::QueryResult<Counts> {
+    let tabs = std::iter::once(None).chain(StateFilter::ALL.iter().copied().map(Some));
+    if !filter.narrows() {
+        let counts = Conversation::counts_by_state(conn)?;
+        return Ok(tabs
+            .map(|tab| {
+                let count = ConversationState::ALL
+                    .iter()
+                    .copied()
+                    .filter(|state| tab.is_none_or(|tab: StateFilter| tab.includes(*state)))
+                    .map(|state| counts.of(state))
+                    .sum();
+                (tab, Some(TabCount::Exact(count)))
+            })
+            .collect());
+    }
+    if filter.text.is_some() && filter.text_matches.is_none() {
+        return Ok(tabs.map(|tab| (tab, None)).collect());
+    }
+    let any_state = ConversationFilter {
+        state: None,
+        ..filter.clone()
+    };
+    let states = Conversation::states_matching(conn, &any_state, COUNT_CAP)?;
+    let mut counts = Vec::new();
+    for tab in tabs {
+        let count = if states.len() as i64 <= COUNT_CAP {
+            let tally = states
+                .iter()
+                .filter(|s| tab.is_none_or(|tab| tab.includes(**s)))
+                .count();
+            TabCount::Exact(tally as i64)
+        } else {
+            let tab_filter = ConversationFilter {
+                state: tab,
+                ..filter.clone()
+            };
+            TabCount::Capped(Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?)
+        };
+        counts.push((tab, Some(count)));
+    }
+    Ok(counts)
 }
 
 #[derive(Template)]
@@ -105,65 +219,27 @@ pub async fn list(
         }
     };
     let current_state = filter.state;
-    let (rows, counts) = db::run(&pool, move |conn| {
-        let mut filter = filter;
-        if let Some(text) = &filter.text {
-            filter.text_matches = Conversation::matching_text(conn, text, COUNT_CAP)?;
-        }
-        let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
-        let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
-        let mut last = Message::last_said(conn, &ids, false)?;
-        let names = User::names(conn)?;
-        let mut rows = Vec::new();
-        for (conversation, customer) in found {
-            let assignee = conversation
-                .assignee_id
-                .or(conversation.closed_by_id)
-                .and_then(|id| names.get(&id).cloned());
-            rows.push(Row {
-                last_message: last.remove(&conversation.id),
-                conversation,
-                customer,
-                assignee,
-            });
-        }
-        // Each tab counts what it would show with the other filters kept: tallied from one read
-        // when the matches are few, else one capped count per tab.
-        let any_state = ConversationFilter {
-            state: None,
-            ..filter.clone()
-        };
-        // Text that too many conversations contain is searched the slow way; counting it per
-        // tab would repeat that six times, so those tabs go without counts.
-        let too_common = filter.text.is_some() && filter.text_matches.is_none();
-        let states = if too_common {
-            Vec::new()
-        } else {
-            Conversation::states_matching(conn, &any_state, COUNT_CAP)?
-        };
-        let mut counts = Vec::new();
-        for state in std::iter::once(None).chain(StateFilter::ALL.iter().copied().map(Some)) {
-            let count = if too_common {
-                None
-            } else if states.len() as i64 <= COUNT_CAP {
-                Some(
-                    states
-                        .iter()
-                        .filter(|s| state.is_none_or(|f| f.includes(**s)))
-                        .count() as i64,
-                )
-            } else {
-                let tab_filter = ConversationFilter {
-                    state,
-                    ..filter.clone()
-                };
-                Some(Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?)
-            };
-            counts.push((state, count));
-        }
-        Ok((rows, counts))
+    let listed = db::run(&pool, move |conn| match find(conn, filter, cursor) {
+        Err(error) if db::is_statement_timeout(&error) => Ok(None),
+        found => Ok(Some(found?)),
     })
     .await?;
+    let Some((rows, counts)) = listed else {
+        // Cancelled in the database after the statement timeout: say why, keep what was typed.
+        let page = ListPage {
+            chrome,
+            query,
+            errors: vec![TOO_BROAD.to_owned()],
+            tabs: Vec::new(),
+            rows: Vec::new(),
+            members,
+            next_href: None,
+            first_href: None,
+            zone,
+            now: crate::models::now(),
+        };
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
     let mut rows = rows;
     let next_href = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
@@ -182,7 +258,7 @@ pub async fn list(
         .map(|(state, count)| Tab {
             label: state.map(StateFilter::label).unwrap_or("All"),
             href: query.with_state(state).href(),
-            count: count.map(count_text).unwrap_or_default(),
+            count: count.map(TabCount::text).unwrap_or_default(),
             current: state == current_state,
         })
         .collect();
