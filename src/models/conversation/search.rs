@@ -133,6 +133,14 @@ impl ConversationFilter {
     }
 }
 
+impl ConversationFilter {
+    /// Whether only closed conversations can match: an outcome, and a report day, belong to
+    /// closed conversations alone (the database's checks and `act` keep it so).
+    pub fn only_closed(&self) -> bool {
+        self.outcome.is_some() || self.closed_from.is_some() || self.closed_to.is_some()
+    }
+}
+
 /// A position in the list: the last row of the previous page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cursor {
@@ -145,99 +153,133 @@ extern "SQL" {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+type Count<'a> = diesel::dsl::IntoBoxed<'a, conversations::table, crate::db::MultiBackend>;
+
 type Search<'a> = diesel::dsl::IntoBoxed<
     'a,
     diesel::dsl::InnerJoin<conversations::table, crate::db::schema::customers::table>,
     crate::db::MultiBackend,
 >;
 
+/// Applies every filter but the text to a boxed query over `conversations` (alone, or joined
+/// with its customers), the same way for the list and its counts.
+macro_rules! narrowed {
+    ($query:expr, $filter:expr) => {{
+        use crate::db::schema::messages;
+        let filter: &ConversationFilter = $filter;
+        let mut query = $query;
+        query = match filter.state {
+            None => query,
+            // Named one by one (not "not closed"), so the state index serves it.
+            Some(StateFilter::Active) => query.filter(conversations::state.eq_any([
+                ConversationState::Bot,
+                ConversationState::Waiting,
+                ConversationState::Agent,
+            ])),
+            Some(StateFilter::Waiting) => {
+                query.filter(conversations::state.eq(ConversationState::Waiting))
+            }
+            Some(StateFilter::Agent) => {
+                query.filter(conversations::state.eq(ConversationState::Agent))
+            }
+            Some(StateFilter::Bot) => query.filter(conversations::state.eq(ConversationState::Bot)),
+            Some(StateFilter::Closed) => {
+                query.filter(conversations::state.eq(ConversationState::Closed))
+            }
+        };
+        if let Some(outcome) = filter.outcome {
+            query = query.filter(conversations::outcome.eq(outcome));
+        }
+        if let Some(agent) = filter.agent_id {
+            query = query.filter(
+                conversations::assignee_id
+                    .eq(agent)
+                    .or(conversations::closed_by_id.eq(agent)),
+            );
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(conversations::last_activity_at.ge(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(conversations::last_activity_at.lt(until));
+        }
+        if let Some(from) = filter.closed_from {
+            query = query.filter(conversations::report_day.ge(from));
+        }
+        if let Some(to) = filter.closed_to {
+            query = query.filter(conversations::report_day.le(to));
+        }
+        if let Some(involved) = filter.agent_involved {
+            query = query.filter(conversations::agent_involved.eq(involved));
+        }
+        match filter.closed_by {
+            None => {}
+            Some(Some(member)) => query = query.filter(conversations::closed_by_id.eq(member)),
+            Some(None) => query = query.filter(conversations::closed_by_id.is_null()),
+        }
+        if let Some(article) = filter.article_id {
+            use crate::db::schema::citations;
+            query = query.filter(diesel::dsl::exists(
+                citations::table
+                    .inner_join(messages::table)
+                    .filter(messages::conversation_id.eq(conversations::id))
+                    .filter(citations::article_id.eq(article)),
+            ));
+        }
+        if let Some((start, end)) = filter.escalated_between {
+            query = query.filter(diesel::dsl::exists(
+                messages::table
+                    .filter(messages::conversation_id.eq(conversations::id))
+                    .filter(messages::system_event.eq_any([
+                        SystemEvent::BotEscalated,
+                        SystemEvent::CustomerRequestedHuman,
+                    ]))
+                    .filter(messages::created_at.ge(start))
+                    .filter(messages::created_at.lt(end)),
+            ));
+        }
+        if let Some((start, end)) = filter.changed_between {
+            use crate::db::schema::closure_log;
+            let changes = closure_log::table
+                .filter(closure_log::conversation_id.eq(conversations::id))
+                .filter(closure_log::replaced_outcome.is_not_null())
+                .filter(closure_log::closed_at.ge(start))
+                .filter(closure_log::closed_at.lt(end));
+            query = match filter.changed_by {
+                Some(member) => query.filter(diesel::dsl::exists(
+                    changes.filter(closure_log::actor_user_id.eq(member)),
+                )),
+                None => query.filter(diesel::dsl::exists(changes)),
+            };
+        }
+        if let Some(ids) = &filter.text_matches {
+            query = query.filter(conversations::id.eq_any(ids.clone()));
+        }
+        query
+    }};
+}
+
+/// The conversations matching every filter but a text searched by walking the list: what the
+/// tabs count (without the customers, which only that text needs).
+fn count_query(filter: &ConversationFilter) -> Count<'static> {
+    narrowed!(
+        conversations::table.into_boxed::<crate::db::MultiBackend>(),
+        filter
+    )
+}
+
 fn search_query(conn: &AnyConnection, filter: &ConversationFilter) -> Search<'static> {
     use crate::db::schema::{customers, messages};
-    let mut query = conversations::table
-        .inner_join(customers::table)
-        .into_boxed::<crate::db::MultiBackend>();
-    query = match filter.state {
-        None => query,
-        Some(StateFilter::Active) => {
-            query.filter(conversations::state.ne(ConversationState::Closed))
-        }
-        Some(StateFilter::Waiting) => {
-            query.filter(conversations::state.eq(ConversationState::Waiting))
-        }
-        Some(StateFilter::Agent) => query.filter(conversations::state.eq(ConversationState::Agent)),
-        Some(StateFilter::Bot) => query.filter(conversations::state.eq(ConversationState::Bot)),
-        Some(StateFilter::Closed) => {
-            query.filter(conversations::state.eq(ConversationState::Closed))
-        }
-    };
-    if let Some(outcome) = filter.outcome {
-        query = query.filter(conversations::outcome.eq(outcome));
+    let mut query = narrowed!(
+        conversations::table
+            .inner_join(customers::table)
+            .into_boxed::<crate::db::MultiBackend>(),
+        filter
+    );
+    if filter.text_matches.is_some() {
+        return query;
     }
-    if let Some(agent) = filter.agent_id {
-        query = query.filter(
-            conversations::assignee_id
-                .eq(agent)
-                .or(conversations::closed_by_id.eq(agent)),
-        );
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(conversations::last_activity_at.ge(from));
-    }
-    if let Some(until) = filter.until {
-        query = query.filter(conversations::last_activity_at.lt(until));
-    }
-    if let Some(from) = filter.closed_from {
-        query = query.filter(conversations::report_day.ge(from));
-    }
-    if let Some(to) = filter.closed_to {
-        query = query.filter(conversations::report_day.le(to));
-    }
-    if let Some(involved) = filter.agent_involved {
-        query = query.filter(conversations::agent_involved.eq(involved));
-    }
-    match filter.closed_by {
-        None => {}
-        Some(Some(member)) => query = query.filter(conversations::closed_by_id.eq(member)),
-        Some(None) => query = query.filter(conversations::closed_by_id.is_null()),
-    }
-    if let Some(article) = filter.article_id {
-        use crate::db::schema::citations;
-        query = query.filter(diesel::dsl::exists(
-            citations::table
-                .inner_join(messages::table)
-                .filter(messages::conversation_id.eq(conversations::id))
-                .filter(citations::article_id.eq(article)),
-        ));
-    }
-    if let Some((start, end)) = filter.escalated_between {
-        query = query.filter(diesel::dsl::exists(
-            messages::table
-                .filter(messages::conversation_id.eq(conversations::id))
-                .filter(messages::system_event.eq_any([
-                    SystemEvent::BotEscalated,
-                    SystemEvent::CustomerRequestedHuman,
-                ]))
-                .filter(messages::created_at.ge(start))
-                .filter(messages::created_at.lt(end)),
-        ));
-    }
-    if let Some((start, end)) = filter.changed_between {
-        use crate::db::schema::closure_log;
-        let changes = closure_log::table
-            .filter(closure_log::conversation_id.eq(conversations::id))
-            .filter(closure_log::replaced_outcome.is_not_null())
-            .filter(closure_log::closed_at.ge(start))
-            .filter(closure_log::closed_at.lt(end));
-        query = match filter.changed_by {
-            Some(member) => query.filter(diesel::dsl::exists(
-                changes.filter(closure_log::actor_user_id.eq(member)),
-            )),
-            None => query.filter(diesel::dsl::exists(changes)),
-        };
-    }
-    if let Some(ids) = &filter.text_matches {
-        query = query.filter(conversations::id.eq_any(ids.clone()));
-    } else if let Some(text) = &filter.text {
+    if let Some(text) = &filter.text {
         // Text in very many conversations: walk the list newest first and test each one's
         // customer and messages (by the full-text index), stopping at a page.
         let pattern = format!("%{}%", escape_like(text));
@@ -280,13 +322,15 @@ impl Conversation {
         use crate::models::customer::Customer;
         let mut query = search_query(conn, filter);
         if let Some(cursor) = cursor {
-            query = query.filter(
-                conversations::last_activity_at
-                    .lt(cursor.last_activity_at)
-                    .or(conversations::last_activity_at
-                        .eq(cursor.last_activity_at)
-                        .and(conversations::id.lt(cursor.id))),
-            );
+            // The first condition bounds the index range, so a deep page starts where it is
+            // instead of filtering its way down from the newest row.
+            query = query
+                .filter(conversations::last_activity_at.le(cursor.last_activity_at))
+                .filter(
+                    conversations::last_activity_at
+                        .lt(cursor.last_activity_at)
+                        .or(conversations::id.lt(cursor.id)),
+                );
         }
         query
             .order((
@@ -352,7 +396,7 @@ impl Conversation {
         filter: &ConversationFilter,
         cap: i64,
     ) -> QueryResult<Vec<ConversationState>> {
-        search_query(conn, filter)
+        count_query(filter)
             .select(conversations::state)
             .limit(cap + 1)
             .load(conn)
@@ -365,7 +409,7 @@ impl Conversation {
         filter: &ConversationFilter,
         cap: i64,
     ) -> QueryResult<i64> {
-        let ids: Vec<i64> = search_query(conn, filter)
+        let ids: Vec<i64> = count_query(filter)
             .select(conversations::id)
             .limit(cap + 1)
             .load(conn)?;

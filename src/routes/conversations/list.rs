@@ -20,8 +20,8 @@ use crate::routes::{render_with_status, Area, Chrome};
 use crate::session::CurrentUser;
 
 const PAGE_SIZE: i64 = 25;
-/// Tab counts that read rows stop here and read "10,000+".
-const COUNT_CAP: i64 = 10_000;
+/// Tab counts that read rows (filtered lists) stop here and read "1,000+".
+const COUNT_CAP: i64 = 1_000;
 /// Text found in at most this many conversations is listed from their ids (and its tabs are
 /// counted exactly); text in more is searched by walking the list newest first.
 const TEXT_CAP: i64 = 2_000;
@@ -109,9 +109,11 @@ fn find(
 }
 
 /// Each tab counts what it would show with the other filters kept. Without other filters, from
-/// the state counters (exact, a few rows read); otherwise tallied from one read when the matches
-/// are few, else one capped count per tab. Text that too many conversations contain goes
-/// without counts: counting it would mean reading every match.
+/// the state counters (exact, a few rows read). Otherwise tallied from one read when at most
+/// 1,000 match; beyond, "All" reads "1,000+", tabs whose states hold few conversations are
+/// counted through the state index, and the others go without a count (a sparse filter among
+/// hundreds of thousands would mean reading them all). Text that too many conversations
+/// contain goes without counts for the same reason.
 fn tab_counts(
     conn: &mut AnyConnection,
     filter: &ConversationFilter,
@@ -134,25 +136,52 @@ fn tab_counts(
     if filter.text.is_some() && filter.text_matches.is_none() {
         return Ok(tabs.map(|tab| (tab, None)).collect());
     }
+    // Tabs whose states hold no conversation at all (by the counters), or that the filter rules
+    // out, are 0 without reading anything.
+    let populations = Conversation::counts_by_state(conn)?;
+    let may_hold = |tab: Option<StateFilter>| {
+        ConversationState::ALL.iter().any(|state| {
+            tab.is_none_or(|tab| tab.includes(*state))
+                && populations.of(*state) > 0
+                && (!filter.only_closed() || *state == ConversationState::Closed)
+        })
+    };
+    let population = |tab: Option<StateFilter>| -> i64 {
+        ConversationState::ALL
+            .iter()
+            .filter(|state| tab.is_none_or(|tab| tab.includes(**state)))
+            .map(|state| populations.of(*state))
+            .sum()
+    };
     let any_state = ConversationFilter {
-        state: None,
+        state: filter.only_closed().then_some(StateFilter::Closed),
         ..filter.clone()
     };
     let states = Conversation::states_matching(conn, &any_state, COUNT_CAP)?;
     let mut counts = Vec::new();
     for tab in tabs {
-        let count = if states.len() as i64 <= COUNT_CAP {
+        let count = if !may_hold(tab) {
+            TabCount::Exact(0)
+        } else if states.len() as i64 <= COUNT_CAP {
             let tally = states
                 .iter()
                 .filter(|s| tab.is_none_or(|tab| tab.includes(**s)))
                 .count();
             TabCount::Exact(tally as i64)
-        } else {
+        } else if tab.is_none() || (filter.only_closed() && tab == Some(StateFilter::Closed)) {
+            TabCount::Capped(states.len() as i64)
+        } else if population(tab) <= COUNT_CAP {
+            // Few conversations in these states at all: counted through the state index.
             let tab_filter = ConversationFilter {
                 state: tab,
                 ..filter.clone()
             };
-            TabCount::Capped(Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?)
+            TabCount::Exact(Conversation::count_matching(conn, &tab_filter, COUNT_CAP)?)
+        } else {
+            // Counting a sparse filter among hundreds of thousands would read them all: this
+            // tab goes without a count rather than hold the page up.
+            counts.push((tab, None));
+            continue;
         };
         counts.push((tab, Some(count)));
     }
