@@ -113,8 +113,7 @@ fn plan(conn: &mut AnyConnection, body: &str) -> QueryResult<Plan> {
 pub fn respond(conn: &mut AnyConnection, conversation_id: i64, body: &str) -> QueryResult<Handled> {
     let plan = plan(conn, body)?;
     crate::db::write_transaction_retrying(conn, |conn| {
-        crate::db::per_backend::lock_conversation(conn, conversation_id)?;
-        let Some(conversation) = Conversation::find(conn, conversation_id)? else {
+        let Some(conversation) = Conversation::find_locked(conn, conversation_id)? else {
             return Ok(Handled::LeftToTheTeam);
         };
         if conversation.state != ConversationState::Bot {

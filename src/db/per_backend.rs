@@ -70,18 +70,6 @@ pub fn lock_team(conn: &mut AnyConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// Locks a conversation row until the end of the transaction, so that two instances running
-/// the same background job do the work once. SQLite needs nothing: `BEGIN IMMEDIATE` already
-/// lets one writer in at a time.
-pub fn lock_conversation(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
-    if let AnyConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT id FROM conversations WHERE id = $1 FOR UPDATE")
-            .bind::<BigInt, _>(id)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
 /// Holds every sign-in reservation in turn until the end of the transaction, so concurrent
 /// attempts cannot all read "4 failures so far" (PostgreSQL's advisory lock, shared by every
 /// instance). SQLite needs nothing: `BEGIN IMMEDIATE` already lets one writer in at a time.

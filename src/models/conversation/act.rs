@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conversation;
-use crate::db::per_backend::lock_conversation;
 use crate::db::schema::conversations;
 use crate::db::{self, AnyConnection};
 use crate::domain::counters::{counter_changes, Counted, Standing};
@@ -66,8 +65,7 @@ impl Conversation {
         db::write_transaction_retrying(conn, |conn| {
             // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
             // writer anyway), so even a note that keeps the version is written once.
-            lock_conversation(conn, id)?;
-            let Some(conversation) = Conversation::find(conn, id)? else {
+            let Some(conversation) = Conversation::find_locked(conn, id)? else {
                 return Ok(Acted::Missing);
             };
             if conversation.version != version {

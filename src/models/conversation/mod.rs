@@ -17,7 +17,6 @@ pub use search::{ConversationFilter, Cursor, StateFilter};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::per_backend::lock_conversation;
 use crate::db::schema::conversations;
 use crate::db::AnyConnection;
 use crate::domain::{ConversationState, Outcome};
@@ -157,7 +156,23 @@ impl Conversation {
         let Some(found) = Conversation::find_for_visitor(conn, token_hash)? else {
             return Ok(None);
         };
-        lock_conversation(conn, found.id)?;
-        Conversation::find(conn, found.id)
+        Conversation::find_locked(conn, found.id)
+    }
+
+    /// Reads conversation `id` and locks its row until the end of the transaction, in one round
+    /// trip: `FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one writer in
+    /// at a time.
+    pub fn find_locked(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Conversation>> {
+        let row = conversations::table.find(id);
+        match conn {
+            AnyConnection::Postgresql(pg) => row
+                .select(Conversation::as_select())
+                .for_update()
+                .first(pg)
+                .optional(),
+            AnyConnection::Sqlite(lite) => {
+                row.select(Conversation::as_select()).first(lite).optional()
+            }
+        }
     }
 }
