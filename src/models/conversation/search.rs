@@ -259,6 +259,25 @@ macro_rules! narrowed {
     }};
 }
 
+/// `query` from the position after `cursor`, newest activity first. The first condition bounds
+/// the index range, so a deep page starts where it is instead of filtering its way down.
+macro_rules! after {
+    ($query:expr, $cursor:expr) => {{
+        let mut query = $query;
+        if let Some(cursor) = $cursor {
+            let cursor: Cursor = cursor;
+            query = query
+                .filter(conversations::last_activity_at.le(cursor.last_activity_at))
+                .filter(
+                    conversations::last_activity_at
+                        .lt(cursor.last_activity_at)
+                        .or(conversations::id.lt(cursor.id)),
+                );
+        }
+        query
+    }};
+}
+
 /// The conversations matching every filter but a text searched by walking the list: what the
 /// tabs count (without the customers, which only that text needs).
 fn count_query(filter: &ConversationFilter) -> Count<'static> {
@@ -319,18 +338,45 @@ impl Conversation {
         cursor: Option<Cursor>,
         limit: i64,
     ) -> QueryResult<Vec<(Conversation, crate::models::customer::Customer)>> {
+        Conversation::search_within(conn, filter, cursor, limit, None)
+    }
+
+    /// Like [`Conversation::search`], but with `window`, only among the next `window`
+    /// conversations of the list by every filter but the text: a bounded walk, which finds a
+    /// page at once when the text is common and gives up early when it is not.
+    pub fn search_within(
+        conn: &mut AnyConnection,
+        filter: &ConversationFilter,
+        cursor: Option<Cursor>,
+        limit: i64,
+        window: Option<i64>,
+    ) -> QueryResult<Vec<(Conversation, crate::models::customer::Customer)>> {
         use crate::models::customer::Customer;
-        let mut query = search_query(conn, filter);
-        if let Some(cursor) = cursor {
-            // The first condition bounds the index range, so a deep page starts where it is
-            // instead of filtering its way down from the newest row.
-            query = query
-                .filter(conversations::last_activity_at.le(cursor.last_activity_at))
-                .filter(
+        let mut query = after!(search_query(conn, filter), cursor);
+        if let Some(window) = window {
+            let no_text = ConversationFilter {
+                text: None,
+                text_matches: None,
+                ..filter.clone()
+            };
+            // Where the window ends: the last of the next `window` rows (none: the list ends
+            // sooner, and the walk may go to its end).
+            let edge: Option<(NaiveDateTime, i64)> = after!(count_query(&no_text), cursor)
+                .order((
+                    conversations::last_activity_at.desc(),
+                    conversations::id.desc(),
+                ))
+                .offset(window - 1)
+                .select((conversations::last_activity_at, conversations::id))
+                .first(conn)
+                .optional()?;
+            if let Some((at, id)) = edge {
+                query = query.filter(conversations::last_activity_at.ge(at)).filter(
                     conversations::last_activity_at
-                        .lt(cursor.last_activity_at)
-                        .or(conversations::id.lt(cursor.id)),
+                        .gt(at)
+                        .or(conversations::id.ge(id)),
                 );
+            }
         }
         query
             .order((

@@ -25,6 +25,8 @@ const COUNT_CAP: i64 = 1_000;
 /// Text found in at most this many conversations is listed from their ids (and its tabs are
 /// counted exactly); text in more is searched by walking the list newest first.
 const TEXT_CAP: i64 = 2_000;
+/// How many conversations down the list a text search looks before it asks the indexes.
+const TEXT_WALK: i64 = 200;
 
 pub struct Row {
     pub conversation: Conversation,
@@ -84,10 +86,22 @@ fn find(
     mut filter: ConversationFilter,
     cursor: Option<Cursor>,
 ) -> diesel::QueryResult<(Vec<Row>, Counts)> {
-    if let Some(text) = &filter.text {
-        filter.text_matches = Conversation::matching_text(conn, text, TEXT_CAP)?;
-    }
-    let found = Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?;
+    // Text: first a bounded walk down the list, which fills a page at once when the text is
+    // common; otherwise the few conversations that have it, through the indexes.
+    let walked = match &filter.text {
+        Some(_) => {
+            Conversation::search_within(conn, &filter, cursor, PAGE_SIZE + 1, Some(TEXT_WALK))?
+        }
+        None => Vec::new(),
+    };
+    let found = if walked.len() as i64 > PAGE_SIZE {
+        walked
+    } else {
+        if let Some(text) = &filter.text {
+            filter.text_matches = Conversation::matching_text(conn, text, TEXT_CAP)?;
+        }
+        Conversation::search(conn, &filter, cursor, PAGE_SIZE + 1)?
+    };
     let ids: Vec<i64> = found.iter().map(|(c, _)| c.id).collect();
     let mut last = Message::last_said(conn, &ids, false)?;
     let names = User::names(conn)?;
