@@ -7,12 +7,14 @@ mod audit;
 mod board;
 mod counts;
 mod due;
+mod filter;
 mod search;
 
 pub use act::Acted;
 pub use board::{BoardCard, Overview};
 pub use counts::StateCounts;
-pub use search::{ConversationFilter, Cursor, StateFilter};
+pub use filter::{ConversationFilter, StateFilter};
+pub use search::Cursor;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

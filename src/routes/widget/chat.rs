@@ -6,21 +6,11 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::admit;
-use super::send::{read_form, UNREADABLE};
+use super::form::{given_after, given_token, read_form, UNREADABLE};
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor;
-
-/// The token as the widget sent it: an empty one is none.
-pub fn given_token(token: Option<String>) -> Option<String> {
-    token.filter(|token| !token.trim().is_empty())
-}
-
-/// The last message id the widget shows, if it sent a number.
-pub fn given_after(after: Option<&str>) -> Option<i64> {
-    after.and_then(|after| after.trim().parse().ok())
-}
 
 pub async fn show(
     req: HttpRequest,

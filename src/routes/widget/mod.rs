@@ -5,6 +5,7 @@
 //! forge. Each request's `Origin` is checked against the team's list of websites first.
 
 pub mod chat;
+pub mod form;
 pub mod loader;
 pub mod send;
 pub mod stream_key;

@@ -5,35 +5,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
 
-use super::chat::{given_after, given_token};
+use super::form::{given_after, given_token, read_form, UNREADABLE};
 use super::{admit, Admitted};
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
-
-#[derive(Default, Deserialize)]
-pub struct WidgetForm {
-    #[serde(default)]
-    pub token: Option<String>,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    pub after: Option<String>,
-}
-
-pub const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";
-
-/// The form, read only once the website is admitted.
-pub fn read_form(body: &[u8]) -> Option<WidgetForm> {
-    serde_urlencoded::from_bytes(body).ok()
-}
 
 /// The answer to a write: the visitor's chat with what is new, or the sentence that says why not.
 async fn answer(
