@@ -52,6 +52,7 @@ async fn main() {
         session_idle_hours: 12,
         background_jobs: false,
         trust_proxy: false,
+        statement_timeout_seconds: 5,
         visitor_limits: Default::default(),
     };
 

@@ -121,6 +121,17 @@ pub struct Config {
     )]
     pub trust_proxy: bool,
 
+    /// The longest one database statement of `hearken serve` may run, in seconds, before the database cancels it
+    #[arg(
+        long,
+        env = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
+        value_name = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
+        default_value_t = 5,
+        value_parser = positive::<u32>,
+        global = true
+    )]
+    pub statement_timeout_seconds: u32,
+
     /// How much the public chat gives one visitor and one address.
     #[command(flatten)]
     pub visitor_limits: VisitorLimits,

@@ -39,7 +39,9 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let setup_config = config.clone();
         let (pool, key, setup_code) = web::block(move || {
-            let pool = prepare_database(&setup_config)?;
+            let timeout =
+                std::time::Duration::from_secs(setup_config.statement_timeout_seconds.into());
+            let pool = prepare_database_with(&setup_config, Some(timeout))?;
             let key = session_key(&setup_config, &pool)?;
             let setup_code = setup_code(&pool)?;
             anyhow::Ok((pool, key, setup_code))
@@ -141,10 +143,21 @@ async fn stop_signal() {
     }
 }
 
-/// Connects to the configured database and applies pending migrations.
+/// Connects to the configured database and applies pending migrations. Its statements run as
+/// long as they need (the command-line tools: seeding, rebuilding reports).
 pub fn prepare_database(config: &Config) -> anyhow::Result<Pool> {
-    let pool = db::connect_pool(&config.database, config.pool_size)?;
-    let mut conn = pool.get()?;
+    prepare_database_with(config, None)
+}
+
+/// Like [`prepare_database`], for `hearken serve`: the database cancels any statement that runs
+/// past the statement timeout, so no request holds it for long. Migrations run first on a
+/// connection of their own, without that limit.
+fn prepare_database_with(
+    config: &Config,
+    statement_timeout: Option<std::time::Duration>,
+) -> anyhow::Result<Pool> {
+    let pool = db::connect_pool(&config.database, config.pool_size, statement_timeout)?;
+    let mut conn = db::Manager::new(config.database.clone()).open()?;
     let applied = db::migrations::run_pending(&mut conn)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");

@@ -26,6 +26,48 @@ pub enum AnyConnection {
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
+/// A connection kept in the pool, and whether a query found it dead. Connections are not
+/// tested with a query each time they are taken (a round trip on every request); instead one
+/// that failed because the database went away is marked here and dropped when it comes back.
+pub struct Pooled {
+    conn: AnyConnection,
+    lost: bool,
+}
+
+impl Pooled {
+    /// The connection itself (tests and tools that open one directly).
+    pub fn into_inner(self) -> AnyConnection {
+        self.conn
+    }
+
+    /// Marks the connection as dead if `error` says the database connection is gone.
+    pub fn notice(&mut self, error: &diesel::result::Error) {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if matches!(
+            error,
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) | Error::BrokenTransactionManager
+        ) {
+            self.lost = true;
+        }
+    }
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
 /// Where the data lives, decided from the URL scheme alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseLocation {
@@ -71,23 +113,68 @@ impl DatabaseLocation {
 #[derive(Clone, Debug)]
 pub struct Manager {
     location: DatabaseLocation,
+    statement_timeout: Option<Duration>,
 }
 
 impl Manager {
     pub fn new(location: DatabaseLocation) -> Self {
-        Manager { location }
+        Manager {
+            location,
+            statement_timeout: None,
+        }
+    }
+
+    /// Connections whose statements the database cancels after `timeout` (PostgreSQL's
+    /// `statement_timeout`). SQLite has no such setting that diesel can reach: there, a slow
+    /// statement runs to its end.
+    pub fn with_statement_timeout(self, timeout: Duration) -> Self {
+        Manager {
+            statement_timeout: Some(timeout),
+            ..self
+        }
     }
 }
 
 impl ManageConnection for Manager {
-    type Connection = AnyConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        Ok(Pooled {
+            conn: self.open()?,
+            lost: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    /// Called when a connection goes back to the pool. One a query found dead is dropped; so is
+    /// one still inside a transaction (a panic mid-transaction) or whose transaction state is in
+    /// error (a rollback that failed, usually because the connection died): the next request
+    /// would otherwise run inside a transaction that never commits, or fail on every transaction
+    /// it starts.
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.lost || std::thread::panicking() || conn.conn.is_broken()
+    }
+}
+
+impl Manager {
+    /// Opens a connection of the right kind.
+    pub fn open(&self) -> Result<AnyConnection, r2d2::Error> {
         match &self.location {
-            DatabaseLocation::Postgres(url) => diesel::PgConnection::establish(url)
-                .map(AnyConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseLocation::Postgres(url) => {
+                let mut conn =
+                    diesel::PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                if let Some(timeout) = self.statement_timeout {
+                    conn.batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))
+                        .map_err(r2d2::Error::QueryError)?;
+                }
+                Ok(AnyConnection::Postgresql(conn))
+            }
             DatabaseLocation::Sqlite(path) => {
                 let path = path.to_string_lossy();
                 let mut conn = diesel::SqliteConnection::establish(&path)
@@ -103,24 +190,14 @@ impl ManageConnection for Manager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    /// Called when a connection goes back to the pool. One still inside a transaction (a panic
-    /// mid-transaction) or whose transaction state is in error (a rollback that failed, usually
-    /// because the connection died) is dropped: the next request would otherwise run inside a
-    /// transaction that never commits, or fail on every transaction it starts.
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        use diesel::r2d2::R2D2Connection;
-        std::thread::panicking() || conn.is_broken()
-    }
 }
 
 /// Opens one connection first (so its real error is reported at once), then builds the pool.
-pub fn connect_pool(location: &DatabaseLocation, max_size: u32) -> anyhow::Result<Pool> {
+pub fn connect_pool(
+    location: &DatabaseLocation,
+    max_size: u32,
+    statement_timeout: Option<Duration>,
+) -> anyhow::Result<Pool> {
     if let DatabaseLocation::Sqlite(path) = location {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -128,7 +205,10 @@ pub fn connect_pool(location: &DatabaseLocation, max_size: u32) -> anyhow::Resul
             })?;
         }
     }
-    let manager = Manager::new(location.clone());
+    let mut manager = Manager::new(location.clone());
+    if let Some(timeout) = statement_timeout {
+        manager = manager.with_statement_timeout(timeout);
+    }
     let first = manager
         .connect()
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", location.describe()))?;
@@ -137,6 +217,9 @@ pub fn connect_pool(location: &DatabaseLocation, max_size: u32) -> anyhow::Resul
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
+        // No `SELECT 1` each time a connection is taken: a dead one is noticed when it fails
+        // (`Pooled::notice`) and dropped; the next request gets a fresh one.
+        .test_on_check_out(false)
         .build_unchecked(manager);
     Ok(pool)
 }
@@ -150,7 +233,11 @@ where
     let pool = pool.clone();
     actix_web::web::block(move || {
         let mut conn = pool.get()?;
-        work(&mut conn)
+        let done = work(&mut conn);
+        if let Err(AppError::Database(error)) = &done {
+            conn.notice(error);
+        }
+        done
     })
     .await?
 }

@@ -167,6 +167,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
         trust_proxy: false,
+        statement_timeout_seconds: 5,
         visitor_limits: Default::default(),
     }
 }
@@ -315,9 +316,8 @@ impl TestApp {
 
     /// A direct connection to this test's database, for arranging and checking data.
     pub fn db(&self) -> AnyConnection {
-        use diesel::r2d2::ManageConnection;
         Manager::new(DatabaseLocation::parse(&self.database_url))
-            .connect()
+            .open()
             .expect("connect to test database")
     }
 
