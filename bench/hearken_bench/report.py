@@ -80,8 +80,9 @@ def flat_table(small, large):
         f"### {large['size']:,} vs {small['size']:,} conversations (median latency ratio; "
         "target ≤ 1.5)",
         "",
-        f"| page | p50 at {small['size']:,} | p50 at {large['size']:,} | ratio |",
-        "|---|---|---|---|",
+        f"| page | p50 at {small['size']:,} | p50 at {large['size']:,} | ratio "
+        "| p50 alone: 100k → 1M, ratio |",
+        "|---|---|---|---|---|",
     ]
     for r in large["results"]:
         s = by_key.get(r["key"])
@@ -89,7 +90,13 @@ def flat_table(small, large):
             continue
         ratio = r["p50"] / s["p50"] if s["p50"] else None
         met = None if ratio is None else ratio <= 1.5
+        alone = "–"
+        if r.get("p50_solo") and s.get("p50_solo"):
+            solo_ratio = r["p50_solo"] / s["p50_solo"]
+            alone = (f"{_ms(s['p50_solo'])} → {_ms(r['p50_solo'])}: "
+                     f"{solo_ratio:.2f}{_mark(solo_ratio <= 1.5)}")
         lines.append(
-            f"| {r['label']} | {_ms(s['p50'])} | {_ms(r['p50'])} | {_n(ratio, 2)}{_mark(met)} |"
+            f"| {r['label']} | {_ms(s['p50'])} | {_ms(r['p50'])} | {_n(ratio, 2)}{_mark(met)} "
+            f"| {alone} |"
         )
     return "\n".join(lines) + "\n"
