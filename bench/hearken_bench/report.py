@@ -40,8 +40,9 @@ def size_table(size, meta, results):
         goal, met = target(r["key"], r, size)
         errors = r.get("bad", 0)
         if r["key"] == "close":
-            statuses = r.get("statuses", {})
-            errors = sum(n for s, n in statuses.items() if s != 303)
+            # Saved as JSON, the statuses come back with text keys.
+            r["statuses"] = {int(s): n for s, n in r.get("statuses", {}).items()}
+            errors = sum(n for s, n in r["statuses"].items() if s != 303)
         memory = f"{_n(r.get('rss'), 1)} / {_n(r.get('hwm'), 1)} MB"
         if r.get("hwm") is not None and r["hwm"] >= MEMORY_LIMIT_MB:
             memory += " ✗"

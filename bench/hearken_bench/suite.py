@@ -82,6 +82,8 @@ def capture(opts, pg, binary, db, ctx, workdir, log_path):
 
 def run_size(opts, pg, binary, size, workdir, log_path, tpcb_db):
     db = ensure_seeded(pg, binary, size)
+    # Statement logging left on by an interrupted capture would slow every page down.
+    Capture(pg, db, log_path).stop()
     ctx = context(pg, db, size)
     os.makedirs(workdir, exist_ok=True)
     scripts = {}
