@@ -274,6 +274,7 @@ async fn main() {
         cookie_secure: false,
         workers: Some(2),
         pool_size,
+        statement_timeout_seconds: 5,
         background_jobs: false,
         trust_proxy: false,
         visitor_limits: Default::default(),

@@ -4,17 +4,18 @@
 pub mod commits;
 pub mod migrations;
 pub mod per_backend;
+pub mod pool;
 pub mod schema;
 pub mod text_column;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
 
-use crate::error::AppError;
+pub use pool::{
+    check_health, connect_one, connect_pool, is_connection_lost, open_pool, run, Health, Manager,
+    Pool, PooledConnection, Statements,
+};
 
 /// The connection used everywhere: queries are written once and run on either backend.
 #[derive(diesel::MultiConnection)]
@@ -22,9 +23,6 @@ pub enum AnyConnection {
     Postgresql(diesel::PgConnection),
     Sqlite(diesel::SqliteConnection),
 }
-
-pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// Where the data lives, decided from the URL scheme alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,133 +62,6 @@ impl DatabaseLocation {
             DatabaseLocation::Sqlite(path) => format!("SQLite file {}", path.display()),
         }
     }
-}
-
-/// An r2d2 manager that opens the right kind of connection straight away, so a wrong URL or a
-/// server that is down is reported with its real error rather than a pool timeout.
-#[derive(Clone, Debug)]
-pub struct Manager {
-    location: DatabaseLocation,
-}
-
-impl Manager {
-    pub fn new(location: DatabaseLocation) -> Self {
-        Manager { location }
-    }
-}
-
-impl ManageConnection for Manager {
-    type Connection = AnyConnection;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
-        match &self.location {
-            DatabaseLocation::Postgres(url) => diesel::PgConnection::establish(url)
-                .map(AnyConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
-            DatabaseLocation::Sqlite(path) => {
-                let path = path.to_string_lossy();
-                let mut conn = diesel::SqliteConnection::establish(&path)
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers work while one writer commits; the busy timeout makes
-                // concurrent writers wait instead of failing; foreign keys are off by default.
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
-                Ok(AnyConnection::Sqlite(conn))
-            }
-        }
-    }
-
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    /// Called when a connection goes back to the pool. One still inside a transaction (a panic
-    /// mid-transaction) or whose transaction state is in error (a rollback that failed, usually
-    /// because the connection died) is dropped: the next request would otherwise run inside a
-    /// transaction that never commits, or fail on every transaction it starts.
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        use diesel::r2d2::R2D2Connection;
-        std::thread::panicking() || conn.is_broken()
-    }
-}
-
-/// Opens one connection first (so its real error is reported at once), then builds the pool.
-pub fn connect_pool(location: &DatabaseLocation, max_size: u32) -> anyhow::Result<Pool> {
-    if let DatabaseLocation::Sqlite(path) = location {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::anyhow!("cannot create the data folder {}: {e}", dir.display())
-            })?;
-        }
-    }
-    let manager = Manager::new(location.clone());
-    let first = manager
-        .connect()
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", location.describe()))?;
-    drop(first);
-    let pool = r2d2::Pool::builder()
-        .max_size(max_size)
-        .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
-        .build_unchecked(manager);
-    Ok(pool)
-}
-
-/// Runs blocking database work on the blocking thread pool, with a connection from the pool.
-pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.get()?;
-        work(&mut conn)
-    })
-    .await?
-}
-
-/// What `/healthz` found when the database answered.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Health {
-    Ok,
-    /// Every pooled connection is in use (requests will queue), but the database answers.
-    Busy {
-        in_use: u32,
-        idle: u32,
-        max: u32,
-    },
-}
-
-/// Asks the database whether it answers, without queueing behind requests for a connection.
-/// `manager` opens the extra connection used when the pool has none to spare.
-pub fn check_health(pool: &Pool, manager: &Manager) -> anyhow::Result<Health> {
-    if let Some(mut conn) = pool.try_get() {
-        conn.batch_execute("SELECT 1")?;
-        return Ok(Health::Ok);
-    }
-    let state = pool.state();
-    let max = pool.max_size();
-    if state.connections < max {
-        // Room in the pool: it is opening a connection (or the database refuses new ones).
-        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-        conn.batch_execute("SELECT 1")?;
-        return Ok(Health::Ok);
-    }
-    // All taken: one short connection of our own, so a busy instance is not reported as down
-    // (and restarted by its orchestrator) while its database is fine.
-    let mut conn = manager.connect()?;
-    conn.batch_execute("SELECT 1")?;
-    Ok(Health::Busy {
-        in_use: state.connections - state.idle_connections,
-        idle: state.idle_connections,
-        max,
-    })
 }
 
 /// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it
@@ -234,10 +105,10 @@ where
 /// serialization conflict.
 pub const WRITE_ATTEMPTS: usize = 3;
 
-/// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
-/// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
-/// Whether the database cancelled the statement because it ran past the statement timeout
-/// (PostgreSQL's SQLSTATE 57014; SQLite's interrupt).
+/// Whether the database cancelled the statement because it ran past the statement timeout:
+/// PostgreSQL's SQLSTATE 57014 "canceling statement due to statement timeout", which diesel
+/// reports as `Unknown` with that message (and SQLite's "interrupted", should a connection ever
+/// be interrupted).
 pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
     match error {
         diesel::result::Error::DatabaseError(_, info) => {
@@ -248,6 +119,8 @@ pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
     }
 }
 
+/// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
+/// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
 pub fn is_retryable(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match error {
