@@ -272,6 +272,7 @@ fn serve(
     hub: std::sync::Arc<crate::events::Hub>,
 ) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let team_settings = web::Data::from(hub.settings());
     let hub = web::Data::from(hub);
     let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
     let visitor_guard =
@@ -302,6 +303,7 @@ fn serve(
             .app_data(sign_in_gate.clone())
             .app_data(visitor_guard.clone())
             .app_data(hub.clone())
+            .app_data(team_settings.clone())
             .app_data(stream_limits.clone())
             .app_data(stream_keys.clone())
             .app_data(idle_limit.clone())

@@ -29,6 +29,7 @@ mod live_updates;
 mod pool;
 mod races;
 mod reports;
+mod round_trips;
 mod route_access;
 mod search;
 mod security;
