@@ -99,6 +99,9 @@ pub struct HistoryEntry {
     pub citations: Vec<(String, String)>,
 }
 
+/// A message, its author's name, and one article it cited (title, slug).
+type HistoryRow = (Message, Option<String>, Option<(String, String)>);
+
 impl Message {
     /// A conversation's history, oldest first, with authors' names and citations, in one
     /// query: a message citing several articles comes once per article, in citation order.
@@ -107,7 +110,7 @@ impl Message {
         conversation_id: i64,
     ) -> QueryResult<Vec<HistoryEntry>> {
         use crate::db::schema::{articles, users};
-        let rows: Vec<(Message, Option<String>, Option<(String, String)>)> = messages::table
+        let rows: Vec<HistoryRow> = messages::table
             .left_join(users::table.on(users::id.nullable().eq(messages::author_user_id)))
             .left_join(citations::table.on(citations::message_id.eq(messages::id)))
             .left_join(articles::table.on(articles::id.eq(citations::article_id)))

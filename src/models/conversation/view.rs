@@ -32,6 +32,9 @@ impl ConversationHeader {
     }
 }
 
+/// (conversation, customer, assignee's name, closer's name, wait noted)
+type HeaderRow = (Conversation, Customer, Option<String>, Option<String>, bool);
+
 impl Conversation {
     /// Conversation `id` with its customer and the names its view shows, in one query.
     pub fn header(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ConversationHeader>> {
@@ -46,31 +49,30 @@ impl Conversation {
                             messages::created_at.ge(conversations::waiting_since.assume_not_null()),
                         ),
                 ));
-        let row: Option<(Conversation, Customer, Option<String>, Option<String>, bool)> =
-            conversations::table
-                .inner_join(customers::table)
-                .left_join(
-                    holders.on(holders
-                        .field(users::id)
-                        .nullable()
-                        .eq(conversations::assignee_id)),
-                )
-                .left_join(
-                    closers.on(closers
-                        .field(users::id)
-                        .nullable()
-                        .eq(conversations::closed_by_id)),
-                )
-                .filter(conversations::id.eq(id))
-                .select((
-                    Conversation::as_select(),
-                    Customer::as_select(),
-                    holders.field(users::name).nullable(),
-                    closers.field(users::name).nullable(),
-                    wait_noted,
-                ))
-                .first(conn)
-                .optional()?;
+        let row: Option<HeaderRow> = conversations::table
+            .inner_join(customers::table)
+            .left_join(
+                holders.on(holders
+                    .field(users::id)
+                    .nullable()
+                    .eq(conversations::assignee_id)),
+            )
+            .left_join(
+                closers.on(closers
+                    .field(users::id)
+                    .nullable()
+                    .eq(conversations::closed_by_id)),
+            )
+            .filter(conversations::id.eq(id))
+            .select((
+                Conversation::as_select(),
+                Customer::as_select(),
+                holders.field(users::name).nullable(),
+                closers.field(users::name).nullable(),
+                wait_noted,
+            ))
+            .first(conn)
+            .optional()?;
         Ok(row.map(
             |(conversation, customer, assignee_name, closed_by_name, wait_noted)| {
                 ConversationHeader {
