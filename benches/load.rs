@@ -274,15 +274,15 @@ async fn main() {
         cookie_secure: false,
         workers: Some(2),
         pool_size,
+        statement_timeout_seconds: 5,
         background_jobs: false,
         trust_proxy: false,
-        statement_timeout_seconds: 5,
         visitor_limits: Default::default(),
         session_idle_hours: 12,
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");
     let ids = Arc::new(arrange(&config, agents, conversations));
-    let checks = hearken::db::connect_pool(&config.database, 1, None).unwrap();
+    let checks = hearken::db::connect_pool(&config.database, 1).unwrap();
     let app = Application::build(config).await.expect("start Hearken");
     let base = format!("http://127.0.0.1:{}", app.port());
     let server = app.handle();
@@ -379,7 +379,7 @@ async fn main() {
     let logged: Vec<(i64, i64)> = closure_log::table
         .group_by(closure_log::conversation_id)
         .select((closure_log::conversation_id, diesel::dsl::count_star()))
-        .load(&mut **conn)
+        .load(&mut conn)
         .unwrap();
     let logged: HashMap<i64, i64> = logged.into_iter().collect();
     let closes: i64 = tally.closes.values().sum();

@@ -49,10 +49,10 @@ async fn main() {
         cookie_secure: false,
         workers: Some(2),
         pool_size: 4,
+        statement_timeout_seconds: 5,
         session_idle_hours: 12,
         background_jobs: false,
         trust_proxy: false,
-        statement_timeout_seconds: 5,
         visitor_limits: Default::default(),
     };
 

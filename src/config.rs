@@ -97,6 +97,16 @@ pub struct Config {
     )]
     pub pool_size: u32,
 
+    /// Seconds a database statement of the web app may run before PostgreSQL cancels it (0: no limit). Migrations and the command line are not limited. SQLite has no statement timeout.
+    #[arg(
+        long,
+        env = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
+        value_name = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub statement_timeout_seconds: u32,
+
     /// false keeps this instance from running the background jobs (wait-time notes, automatic closing)
     #[arg(
         long,
@@ -121,20 +131,17 @@ pub struct Config {
     )]
     pub trust_proxy: bool,
 
-    /// The longest one database statement of `hearken serve` may run, in seconds, before the database cancels it
-    #[arg(
-        long,
-        env = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
-        value_name = "HEARKEN_STATEMENT_TIMEOUT_SECONDS",
-        default_value_t = 5,
-        value_parser = positive::<u32>,
-        global = true
-    )]
-    pub statement_timeout_seconds: u32,
-
     /// How much the public chat gives one visitor and one address.
     #[command(flatten)]
     pub visitor_limits: VisitorLimits,
+}
+
+impl Config {
+    /// The web app's statement timeout, if any.
+    pub fn statement_timeout(&self) -> Option<std::time::Duration> {
+        (self.statement_timeout_seconds > 0)
+            .then(|| std::time::Duration::from_secs(u64::from(self.statement_timeout_seconds)))
+    }
 }
 
 /// The public chat's limits, per minute (each also the largest burst). Over a limit a visitor

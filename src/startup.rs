@@ -32,16 +32,21 @@ pub struct Application {
     hub: std::sync::Arc<crate::events::Hub>,
     setup_link: Option<String>,
     pool: Pool,
+    statements: db::Statements,
 }
 
 impl Application {
-    /// Opens and migrates the database, then binds `config.addr`.
+    /// Opens and migrates the database, then binds `config.addr`. The pool's connections have
+    /// the statement timeout; migrations ran on a connection of their own, without it.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let manager = db::Manager::new(config.database.clone())
+            .with_statement_timeout(config.statement_timeout());
+        let statements = manager.statements();
         let setup_config = config.clone();
+        let pool_manager = manager.clone();
         let (pool, key, setup_code) = web::block(move || {
-            let timeout =
-                std::time::Duration::from_secs(setup_config.statement_timeout_seconds.into());
-            let pool = prepare_database_with(&setup_config, Some(timeout))?;
+            migrate(&setup_config.database)?;
+            let pool = db::open_pool(pool_manager, setup_config.pool_size)?;
             let key = session_key(&setup_config, &pool)?;
             let setup_code = setup_code(&pool)?;
             anyhow::Ok((pool, key, setup_code))
@@ -59,13 +64,14 @@ impl Application {
             crate::jobs::start(pool.clone());
         }
         let hub = crate::events::Hub::start(&config.database, pool.clone());
-        let server = serve(listener, pool.clone(), key, &config, hub.clone())?;
+        let server = serve(listener, pool.clone(), manager, key, &config, hub.clone())?;
         Ok(Application {
             port,
             server,
             hub,
             setup_link,
             pool,
+            statements,
         })
     }
 
@@ -81,6 +87,11 @@ impl Application {
     /// The pool the server uses, so tests can occupy its connections deterministically.
     pub fn pool(&self) -> Pool {
         self.pool.clone()
+    }
+
+    /// How many statements the pool's connections have sent (tests count a page's round trips).
+    pub fn statements(&self) -> db::Statements {
+        self.statements.clone()
     }
 
     /// A handle to stop the server (tests stop theirs when they finish).
@@ -143,26 +154,21 @@ async fn stop_signal() {
     }
 }
 
-/// Connects to the configured database and applies pending migrations. Its statements run as
-/// long as they need (the command-line tools: seeding, rebuilding reports).
-pub fn prepare_database(config: &Config) -> anyhow::Result<Pool> {
-    prepare_database_with(config, None)
-}
-
-/// Like [`prepare_database`], for `hearken serve`: the database cancels any statement that runs
-/// past the statement timeout, so no request holds it for long. Migrations run first on a
-/// connection of their own, without that limit.
-fn prepare_database_with(
-    config: &Config,
-    statement_timeout: Option<std::time::Duration>,
-) -> anyhow::Result<Pool> {
-    let pool = db::connect_pool(&config.database, config.pool_size, statement_timeout)?;
-    let mut conn = db::Manager::new(config.database.clone()).open()?;
+/// Applies pending migrations on a connection of their own, without a statement timeout.
+pub fn migrate(location: &db::DatabaseLocation) -> anyhow::Result<()> {
+    let mut conn = db::connect_one(location)?;
     let applied = db::migrations::run_pending(&mut conn)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
     }
-    Ok(pool)
+    Ok(())
+}
+
+/// For the command line: applies pending migrations, then opens a pool without a statement
+/// timeout (seeding, rebuilding reports and the demo may run long statements).
+pub fn prepare_database(config: &Config) -> anyhow::Result<Pool> {
+    migrate(&config.database)?;
+    db::connect_pool(&config.database, config.pool_size)
 }
 
 /// The cookie key: derived from HEARKEN_SECRET_KEY, or generated once and kept in the database.
@@ -260,11 +266,13 @@ impl RootSpanBuilder for RequestLog {
 fn serve(
     listener: TcpListener,
     pool: Pool,
+    manager: db::Manager,
     key: Key,
     config: &Config,
     hub: std::sync::Arc<crate::events::Hub>,
 ) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
+    let team_settings = web::Data::from(hub.settings());
     let hub = web::Data::from(hub);
     let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
     let visitor_guard =
@@ -275,7 +283,7 @@ fn serve(
         key.signing(),
     ));
     // The health check's own way to the database, for when the pool has no connection free.
-    let health_manager = web::Data::new(db::Manager::new(config.database.clone()));
+    let health_manager = web::Data::new(manager);
     let cookie_secure = config.cookie_secure;
     let mut server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -295,6 +303,7 @@ fn serve(
             .app_data(sign_in_gate.clone())
             .app_data(visitor_guard.clone())
             .app_data(hub.clone())
+            .app_data(team_settings.clone())
             .app_data(stream_limits.clone())
             .app_data(stream_keys.clone())
             .app_data(idle_limit.clone())

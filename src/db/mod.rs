@@ -4,68 +4,24 @@
 pub mod commits;
 pub mod migrations;
 pub mod per_backend;
+pub mod pool;
 pub mod schema;
 pub mod text_column;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
 
-use crate::error::AppError;
+pub use pool::{
+    check_health, connect_one, connect_pool, is_connection_lost, open_pool, run, Health, Manager,
+    Pool, PooledConnection, Statements,
+};
 
 /// The connection used everywhere: queries are written once and run on either backend.
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
     Postgresql(diesel::PgConnection),
     Sqlite(diesel::SqliteConnection),
-}
-
-pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
-
-/// A connection kept in the pool, and whether a query found it dead. Connections are not
-/// tested with a query each time they are taken (a round trip on every request); instead one
-/// that failed because the database went away is marked here and dropped when it comes back.
-pub struct Pooled {
-    conn: AnyConnection,
-    lost: bool,
-}
-
-impl Pooled {
-    /// The connection itself (tests and tools that open one directly).
-    pub fn into_inner(self) -> AnyConnection {
-        self.conn
-    }
-
-    /// Marks the connection as dead if `error` says the database connection is gone.
-    pub fn notice(&mut self, error: &diesel::result::Error) {
-        use diesel::result::{DatabaseErrorKind, Error};
-        if matches!(
-            error,
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) | Error::BrokenTransactionManager
-        ) {
-            self.lost = true;
-        }
-    }
-}
-
-impl std::ops::Deref for Pooled {
-    type Target = AnyConnection;
-    fn deref(&self) -> &AnyConnection {
-        &self.conn
-    }
-}
-
-impl std::ops::DerefMut for Pooled {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.conn
-    }
 }
 
 /// Where the data lives, decided from the URL scheme alone.
@@ -106,178 +62,6 @@ impl DatabaseLocation {
             DatabaseLocation::Sqlite(path) => format!("SQLite file {}", path.display()),
         }
     }
-}
-
-/// An r2d2 manager that opens the right kind of connection straight away, so a wrong URL or a
-/// server that is down is reported with its real error rather than a pool timeout.
-#[derive(Clone, Debug)]
-pub struct Manager {
-    location: DatabaseLocation,
-    statement_timeout: Option<Duration>,
-}
-
-impl Manager {
-    pub fn new(location: DatabaseLocation) -> Self {
-        Manager {
-            location,
-            statement_timeout: None,
-        }
-    }
-
-    /// Connections whose statements the database cancels after `timeout` (PostgreSQL's
-    /// `statement_timeout`). SQLite has no such setting that diesel can reach: there, a slow
-    /// statement runs to its end.
-    pub fn with_statement_timeout(self, timeout: Duration) -> Self {
-        Manager {
-            statement_timeout: Some(timeout),
-            ..self
-        }
-    }
-}
-
-impl ManageConnection for Manager {
-    type Connection = Pooled;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<Pooled, r2d2::Error> {
-        Ok(Pooled {
-            conn: self.open()?,
-            lost: false,
-        })
-    }
-
-    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    /// Called when a connection goes back to the pool. One a query found dead is dropped; so is
-    /// one still inside a transaction (a panic mid-transaction) or whose transaction state is in
-    /// error (a rollback that failed, usually because the connection died): the next request
-    /// would otherwise run inside a transaction that never commits, or fail on every transaction
-    /// it starts.
-    fn has_broken(&self, conn: &mut Pooled) -> bool {
-        use diesel::r2d2::R2D2Connection;
-        conn.lost || std::thread::panicking() || conn.conn.is_broken()
-    }
-}
-
-impl Manager {
-    /// Opens a connection of the right kind.
-    pub fn open(&self) -> Result<AnyConnection, r2d2::Error> {
-        match &self.location {
-            DatabaseLocation::Postgres(url) => {
-                let mut conn =
-                    diesel::PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
-                if let Some(timeout) = self.statement_timeout {
-                    conn.batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))
-                        .map_err(r2d2::Error::QueryError)?;
-                }
-                Ok(AnyConnection::Postgresql(conn))
-            }
-            DatabaseLocation::Sqlite(path) => {
-                let path = path.to_string_lossy();
-                let mut conn = diesel::SqliteConnection::establish(&path)
-                    .map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers work while one writer commits; the busy timeout makes
-                // concurrent writers wait instead of failing; foreign keys are off by default.
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
-                Ok(AnyConnection::Sqlite(conn))
-            }
-        }
-    }
-}
-
-/// Opens one connection first (so its real error is reported at once), then builds the pool.
-pub fn connect_pool(
-    location: &DatabaseLocation,
-    max_size: u32,
-    statement_timeout: Option<Duration>,
-) -> anyhow::Result<Pool> {
-    if let DatabaseLocation::Sqlite(path) = location {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::anyhow!("cannot create the data folder {}: {e}", dir.display())
-            })?;
-        }
-    }
-    let mut manager = Manager::new(location.clone());
-    if let Some(timeout) = statement_timeout {
-        manager = manager.with_statement_timeout(timeout);
-    }
-    let first = manager
-        .connect()
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", location.describe()))?;
-    drop(first);
-    let pool = r2d2::Pool::builder()
-        .max_size(max_size)
-        .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
-        // No `SELECT 1` each time a connection is taken: a dead one is noticed when it fails
-        // (`Pooled::notice`) and dropped; the next request gets a fresh one.
-        .test_on_check_out(false)
-        .build_unchecked(manager);
-    Ok(pool)
-}
-
-/// Runs blocking database work on the blocking thread pool, with a connection from the pool.
-pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.get()?;
-        let done = work(&mut conn);
-        if let Err(AppError::Database(error)) = &done {
-            conn.notice(error);
-        }
-        done
-    })
-    .await?
-}
-
-/// What `/healthz` found when the database answered.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Health {
-    Ok,
-    /// Every pooled connection is in use (requests will queue), but the database answers.
-    Busy {
-        in_use: u32,
-        idle: u32,
-        max: u32,
-    },
-}
-
-/// Asks the database whether it answers, without queueing behind requests for a connection.
-/// `manager` opens the extra connection used when the pool has none to spare.
-pub fn check_health(pool: &Pool, manager: &Manager) -> anyhow::Result<Health> {
-    if let Some(mut conn) = pool.try_get() {
-        conn.batch_execute("SELECT 1")?;
-        return Ok(Health::Ok);
-    }
-    let state = pool.state();
-    let max = pool.max_size();
-    if state.connections < max {
-        // Room in the pool: it is opening a connection (or the database refuses new ones).
-        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-        conn.batch_execute("SELECT 1")?;
-        return Ok(Health::Ok);
-    }
-    // All taken: one short connection of our own, so a busy instance is not reported as down
-    // (and restarted by its orchestrator) while its database is fine.
-    let mut conn = manager.connect()?;
-    conn.batch_execute("SELECT 1")?;
-    Ok(Health::Busy {
-        in_use: state.connections - state.idle_connections,
-        idle: state.idle_connections,
-        max,
-    })
 }
 
 /// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it
@@ -321,10 +105,10 @@ where
 /// serialization conflict.
 pub const WRITE_ATTEMPTS: usize = 3;
 
-/// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
-/// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
-/// Whether the database cancelled the statement because it ran past the statement timeout
-/// (PostgreSQL's SQLSTATE 57014; SQLite's interrupt).
+/// Whether the database cancelled the statement because it ran past the statement timeout:
+/// PostgreSQL's SQLSTATE 57014 "canceling statement due to statement timeout", which diesel
+/// reports as `Unknown` with that message (and SQLite's "interrupted", should a connection ever
+/// be interrupted).
 pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
     match error {
         diesel::result::Error::DatabaseError(_, info) => {
@@ -335,6 +119,8 @@ pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
     }
 }
 
+/// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as
+/// `Unknown`) or a serialization failure (40001); running it again from the start is safe.
 pub fn is_retryable(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match error {

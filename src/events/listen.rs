@@ -1,8 +1,10 @@
-//! How the hub hears of new messages: LISTEN on PostgreSQL, commit signals on SQLite.
+//! How the hub hears of new messages (LISTEN on PostgreSQL, commit signals on SQLite), and on
+//! PostgreSQL of changes to the team's settings.
 
 use std::sync::Weak;
 use std::time::{Duration, Instant};
 
+use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use super::{Change, Hub};
@@ -12,6 +14,8 @@ use crate::models::message::Message;
 
 /// PostgreSQL's channel; the trigger on `messages` sends "id,conversation_id".
 pub const CHANNEL: &str = "hearken_messages";
+/// PostgreSQL's channel for the team's settings: a trigger on `team_settings` sends it.
+pub const SETTINGS_CHANNEL: &str = "hearken_settings";
 /// How often the listening connection is checked for notifications (a local read, no query).
 const POLL: Duration = Duration::from_millis(20);
 /// How often the listening connection is asked whether it is still alive.
@@ -50,7 +54,8 @@ fn catch_up(hub: &Hub, conn: &mut AnyConnection, cursor: i64) -> diesel::QueryRe
 }
 
 /// Listens on PostgreSQL until the hub is dropped, connecting again whenever the connection is
-/// lost; after a reconnection it publishes the messages written while it was away.
+/// lost; after a reconnection it publishes the messages written while it was away. The team's
+/// settings are cached only while it listens.
 pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
     let mut cursor = match pool.get() {
         Ok(mut conn) => Message::latest_id(&mut conn).unwrap_or(0),
@@ -66,10 +71,16 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
                 continue;
             }
         };
-        if let Err(error) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn) {
+        if let Err(error) =
+            conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {SETTINGS_CHANNEL}"))
+        {
             tracing::warn!(%error, "live updates: LISTEN failed; trying again");
             std::thread::sleep(RETRY);
             continue;
+        }
+        // From now on every change is heard; one made before may not have been.
+        if let Some(hub) = hub.upgrade() {
+            hub.settings.hearing_changes(true);
         }
         if !first {
             if let Some(hub) = hub.upgrade() {
@@ -85,6 +96,9 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
             Ok(()) => return,
             Err(error) => {
                 tracing::warn!(%error, "live updates: the listening connection was lost");
+                if let Some(hub) = hub.upgrade() {
+                    hub.settings.hearing_changes(false);
+                }
                 std::thread::sleep(RETRY);
             }
         }
@@ -103,7 +117,9 @@ fn listen(conn: &mut AnyConnection, hub: &Weak<Hub>, cursor: &mut i64) -> diesel
         };
         for notification in pg.notifications_iter() {
             let notification = notification?;
-            if let Some(change) = parse(&notification.payload) {
+            if notification.channel == SETTINGS_CHANNEL {
+                hub.settings.forget();
+            } else if let Some(change) = parse(&notification.payload) {
                 *cursor = (*cursor).max(change.id);
                 hub.publish(change);
             }

@@ -8,6 +8,10 @@
 //! `messages` sends NOTIFY, delivered when the writing transaction commits, to every instance);
 //! on SQLite, by reading the messages written since its last look, woken by each commit. An open
 //! stream holds no database connection.
+//!
+//! The same listener keeps the instance's copy of the team's settings honest: on PostgreSQL a
+//! trigger on `team_settings` sends NOTIFY on a second channel, and the copy is kept only while
+//! the listener is connected (see `TeamSettingsCache`).
 
 mod listen;
 
@@ -16,6 +20,7 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 
 use crate::db::{DatabaseLocation, Pool};
+use crate::models::team_settings::TeamSettingsCache;
 
 /// A message was written in a conversation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,15 +52,20 @@ const BACKLOG: usize = 1024;
 pub struct Hub {
     sender: broadcast::Sender<Change>,
     closing: watch::Sender<bool>,
+    settings: Arc<TeamSettingsCache>,
 }
 
 impl Hub {
     /// Starts the hub and its listener thread, which ends when the hub is dropped.
     pub fn start(location: &DatabaseLocation, pool: Pool) -> Arc<Hub> {
         let (sender, _) = broadcast::channel(BACKLOG);
+        // SQLite: one process, whose saves forget the copy themselves. PostgreSQL: kept once
+        // the listener hears other instances' changes.
+        let sqlite = matches!(location, DatabaseLocation::Sqlite(_));
         let hub = Arc::new(Hub {
             sender,
             closing: watch::Sender::new(false),
+            settings: Arc::new(TeamSettingsCache::new(sqlite)),
         });
         let weak = Arc::downgrade(&hub);
         let location = location.clone();
@@ -69,6 +79,11 @@ impl Hub {
             tracing::error!(%error, "live updates cannot start: pages fall back on reloading");
         }
         hub
+    }
+
+    /// This instance's copy of the team's settings.
+    pub fn settings(&self) -> Arc<TeamSettingsCache> {
+        self.settings.clone()
     }
 
     /// A receiver of every event from now on.

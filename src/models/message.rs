@@ -99,41 +99,43 @@ pub struct HistoryEntry {
     pub citations: Vec<(String, String)>,
 }
 
+/// A message, its author's name, and one article it cited (title, slug).
+type HistoryRow = (Message, Option<String>, Option<(String, String)>);
+
 impl Message {
-    /// A conversation's history, oldest first, with authors' names and citations.
+    /// A conversation's history, oldest first, with authors' names and citations, in one
+    /// query: a message citing several articles comes once per article, in citation order.
     pub fn history(
         conn: &mut AnyConnection,
         conversation_id: i64,
     ) -> QueryResult<Vec<HistoryEntry>> {
         use crate::db::schema::{articles, users};
-        let rows: Vec<(Message, Option<String>)> = messages::table
+        let rows: Vec<HistoryRow> = messages::table
             .left_join(users::table.on(users::id.nullable().eq(messages::author_user_id)))
+            .left_join(citations::table.on(citations::message_id.eq(messages::id)))
+            .left_join(articles::table.on(articles::id.eq(citations::article_id)))
             .filter(messages::conversation_id.eq(conversation_id))
-            .order(messages::id.asc())
-            .select((Message::as_select(), users::name.nullable()))
+            .order((messages::id.asc(), citations::id.asc()))
+            .select((
+                Message::as_select(),
+                users::name.nullable(),
+                (articles::title, articles::slug).nullable(),
+            ))
             .load(conn)?;
-        let cited: Vec<(i64, String, String)> = citations::table
-            .inner_join(articles::table)
-            .inner_join(messages::table)
-            .filter(messages::conversation_id.eq(conversation_id))
-            .order((citations::message_id.asc(), citations::id.asc()))
-            .select((citations::message_id, articles::title, articles::slug))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(message, author_name)| {
-                let citations = cited
-                    .iter()
-                    .filter(|(id, _, _)| *id == message.id)
-                    .map(|(_, title, slug)| (title.clone(), slug.clone()))
-                    .collect();
-                HistoryEntry {
+        let mut history: Vec<HistoryEntry> = Vec::new();
+        for (message, author_name, citation) in rows {
+            match history.last_mut() {
+                Some(entry) if entry.message.id == message.id => {
+                    entry.citations.extend(citation);
+                }
+                _ => history.push(HistoryEntry {
                     message,
                     author_name,
-                    citations,
-                }
-            })
-            .collect())
+                    citations: citation.into_iter().collect(),
+                }),
+            }
+        }
+        Ok(history)
     }
 
     /// The latest message of each conversation: by anyone but the system, or (with

@@ -1,4 +1,6 @@
-//! The team's settings: one row.
+//! The team's settings: one row, and each instance's cached copy of it.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -76,5 +78,76 @@ impl TeamSettings {
             .set((update, widget))
             .execute(conn)?;
         Ok(())
+    }
+}
+
+/// This instance's copy of the team's settings, read on nearly every page and widget request.
+/// Forgotten when this instance saves them, and on PostgreSQL when any instance does (a trigger
+/// sends NOTIFY, which the live-update listener hears). While that listener is not connected,
+/// nothing is kept: a change made meanwhile would go unheard.
+pub struct TeamSettingsCache {
+    slot: Mutex<Slot>,
+}
+
+struct Slot {
+    settings: Option<Arc<TeamSettings>>,
+    /// Counts forgettings, so a read that started before one does not keep its older copy.
+    generation: u64,
+    keeping: bool,
+}
+
+impl TeamSettingsCache {
+    /// `keeping`: whether changes are heard from the start (SQLite: one process, so yes).
+    pub fn new(keeping: bool) -> Self {
+        TeamSettingsCache {
+            slot: Mutex::new(Slot {
+                settings: None,
+                generation: 0,
+                keeping,
+            }),
+        }
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        // The slot is always consistent: a panic elsewhere cannot leave it half written.
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The kept settings, if any.
+    pub fn cached(&self) -> Option<Arc<TeamSettings>> {
+        self.slot().settings.clone()
+    }
+
+    /// The kept settings, or the stored ones (then kept, unless forgotten meanwhile).
+    pub fn get(&self, conn: &mut AnyConnection) -> QueryResult<Arc<TeamSettings>> {
+        let generation = {
+            let slot = self.slot();
+            if let Some(settings) = &slot.settings {
+                return Ok(settings.clone());
+            }
+            slot.generation
+        };
+        let settings = Arc::new(TeamSettings::get(conn)?);
+        let mut slot = self.slot();
+        if slot.keeping && slot.generation == generation {
+            slot.settings = Some(settings.clone());
+        }
+        Ok(settings)
+    }
+
+    /// The settings changed, or may have: the next read goes to the database.
+    pub fn forget(&self) {
+        let mut slot = self.slot();
+        slot.settings = None;
+        slot.generation += 1;
+    }
+
+    /// Whether changes are heard now; either way what was kept is forgotten (a change may have
+    /// been missed while they were not).
+    pub fn hearing_changes(&self, heard: bool) {
+        let mut slot = self.slot();
+        slot.settings = None;
+        slot.generation += 1;
+        slot.keeping = heard;
     }
 }

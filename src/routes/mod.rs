@@ -15,11 +15,15 @@ pub mod table;
 pub mod team;
 pub mod widget;
 
+use std::sync::Arc;
+
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use crate::db::{self, Pool};
 use crate::error::AppError;
+use crate::models::team_settings::{TeamSettings, TeamSettingsCache};
 use crate::session::{CurrentUser, WebSession};
 
 /// What every page's layout needs: title, who is signed in, the CSRF token, a flash message.
@@ -68,6 +72,18 @@ impl Chrome {
     pub fn may(&self, role: crate::domain::Role) -> bool {
         self.user.as_ref().is_some_and(|user| user.may(role))
     }
+}
+
+/// The team's settings from this instance's copy, read from the database when it has none.
+pub async fn team_settings(req: &HttpRequest, pool: &Pool) -> Result<Arc<TeamSettings>, AppError> {
+    let cache = req
+        .app_data::<web::Data<TeamSettingsCache>>()
+        .ok_or_else(|| anyhow::anyhow!("team settings cache missing from app data"))?
+        .clone();
+    if let Some(settings) = cache.cached() {
+        return Ok(settings);
+    }
+    db::run(pool, move |conn| Ok(cache.get(conn)?)).await
 }
 
 /// An HTML checkbox as a form sends it: `on` when ticked, absent when not. Refilling a refused

@@ -136,12 +136,9 @@ async fn a_connection_left_in_a_transaction_is_not_reused(backend: Backend) {
     use diesel::connection::TransactionManager;
     type Transactions = <hearken::db::AnyConnection as Connection>::TransactionManager;
     let app = spawn_app(backend).await;
-    let pool = hearken::db::connect_pool(
-        &hearken::db::DatabaseLocation::parse(&app.database_url),
-        1,
-        None,
-    )
-    .unwrap();
+    let pool =
+        hearken::db::connect_pool(&hearken::db::DatabaseLocation::parse(&app.database_url), 1)
+            .unwrap();
     // `Ok(None)`: outside any transaction; `Ok(Some(n))`: n levels deep; `Err`: broken.
     let depth = |conn: &mut hearken::db::AnyConnection| {
         format!(

@@ -1,5 +1,5 @@
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, PgConnection};
 
 use crate::helpers::{postgres_admin_url, spawn_app, Backend};
 use crate::on_both_backends;
@@ -112,47 +112,4 @@ async fn pages_recover_after_the_database_drops_the_connections() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
-}
-
-/// No statement of the running server holds PostgreSQL past the statement timeout: the
-/// database itself cancels it (nothing is left running), and the error says why.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_database_cancels_a_statement_past_the_timeout() {
-    if postgres_admin_url().is_none() {
-        return;
-    }
-    let app = crate::helpers::spawn_app_with(Backend::Postgres, |config| {
-        config.statement_timeout_seconds = 1;
-    })
-    .await;
-    let pool = app.pool.clone();
-    let started = std::time::Instant::now();
-
-    let failed = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().unwrap();
-        conn.batch_execute("SELECT pg_sleep(3)").unwrap_err()
-    })
-    .await
-    .unwrap();
-
-    assert!(hearken::db::is_statement_timeout(&failed), "{failed}");
-    assert!(started.elapsed() < std::time::Duration::from_millis(2500));
-    let mut conn = app.db();
-    let sleeping: i64 = diesel::sql_query(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' \
-         AND state = 'active'",
-    )
-    .get_result::<Sleeping>(&mut conn)
-    .unwrap()
-    .n;
-    assert_eq!(sleeping, 0, "cancelled in the database");
-    // The connection is still good for the next request.
-    app.signed_in_as(hearken::domain::Role::Agent).await;
-    assert_eq!(app.get("/conversations").await.status().as_u16(), 200);
-}
-
-#[derive(diesel::QueryableByName)]
-struct Sleeping {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
 }

@@ -94,6 +94,8 @@ pub struct TestApp {
     pub address: String,
     /// The server's own connection pool (tests hold its connections to exhaust it).
     pub pool: Pool,
+    /// How many statements the server's pool has sent (a page's round trips are the difference).
+    pub statements: hearken::db::Statements,
     /// The DATABASE_URL of this test's database (also handed to the `hearken` binary).
     pub database_url: String,
     /// The first browser: most tests need only one person.
@@ -163,11 +165,11 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         cookie_secure: false,
         workers: Some(1),
         pool_size: 4,
+        statement_timeout_seconds: 5,
         session_idle_hours: 12,
         // Tests run the jobs themselves, at the moment they choose.
         background_jobs: false,
         trust_proxy: false,
-        statement_timeout_seconds: 5,
         visitor_limits: Default::default(),
     }
 }
@@ -194,13 +196,18 @@ pub async fn start_server(config: Config) -> (String, hearken::startup::StopHand
     (address, handle)
 }
 
-async fn start_server_with_pool(config: Config) -> (String, hearken::startup::StopHandle, Pool) {
+/// The pool the server uses and its statement counter.
+type ServerPool = (Pool, hearken::db::Statements);
+
+async fn start_server_with_pool(
+    config: Config,
+) -> (String, hearken::startup::StopHandle, ServerPool) {
     let app = Application::build(config).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
-    let pool = app.pool();
+    let (pool, statements) = (app.pool(), app.statements());
     tokio::spawn(app.run_until_stopped());
-    (address, handle, pool)
+    (address, handle, (pool, statements))
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -213,9 +220,10 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Config
     let secret = Some(format!("test-secret-{}-{}", unique_name(), unique_name()));
     let mut config = test_config(&database_url, secret);
     configure(&mut config);
-    let (address, handle, pool) = start_server_with_pool(config).await;
+    let (address, handle, (pool, statements)) = start_server_with_pool(config).await;
     TestApp {
         pool,
+        statements,
         visitor: Visitor {
             address: address.clone(),
             client: new_client(),
@@ -316,8 +324,9 @@ impl TestApp {
 
     /// A direct connection to this test's database, for arranging and checking data.
     pub fn db(&self) -> AnyConnection {
+        use diesel::r2d2::ManageConnection;
         Manager::new(DatabaseLocation::parse(&self.database_url))
-            .open()
+            .connect()
             .expect("connect to test database")
     }
 

@@ -97,3 +97,83 @@ async fn instances_closing_inactive_conversations_together_close_each_once(backe
 }
 
 on_both_backends!(instances_closing_inactive_conversations_together_close_each_once);
+
+/// The widget's greeting as an instance at `address` answers it (its copy of the settings).
+async fn greeting_on(address: &str) -> String {
+    let answer: serde_json::Value = new_client()
+        .post(format!("{address}/widget/api/chat"))
+        .form(&[("token", "")])
+        .send()
+        .await
+        .expect("widget API call")
+        .json()
+        .await
+        .expect("JSON");
+    answer["settings"]["greeting"]
+        .as_str()
+        .expect("a greeting")
+        .to_owned()
+}
+
+/// Each instance keeps a copy of the team's settings. Saved on one instance, they are what the
+/// other shows within seconds: PostgreSQL announces the change to every instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_saved_on_one_instance_are_what_the_other_shows() {
+    if crate::helpers::postgres_admin_url().is_none() {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    app.member_signed_in(&app.visitor, "maya", Role::Admin)
+        .await;
+    let other = hearken::startup::Application::build(test_config(&app.database_url, None))
+        .await
+        .expect("second instance");
+    let other_url = format!("http://127.0.0.1:{}", other.port());
+    let (other_statements, other_handle) = (other.statements(), other.handle());
+    tokio::spawn(other.run_until_stopped());
+    let before = greeting_on(&other_url).await;
+    // Until the other instance keeps its copy (its listener is connected): then a widget
+    // request without a conversation sends no statement at all.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let sent = other_statements.sent();
+        assert_eq!(greeting_on(&other_url).await, before);
+        if other_statements.sent() == sent {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy is never kept"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let saved = app
+        .submit(
+            "/settings",
+            "/settings",
+            &[
+                ("human_support", "on"),
+                ("wait_time_minutes", "15"),
+                ("auto_close_after_hours", "24"),
+                ("auto_close_outcome", "resolved"),
+                ("time_zone", "UTC"),
+                ("widget_colour", "#2557d6"),
+                ("widget_greeting", "Hello from the other instance"),
+                ("widget_launcher_text", "Chat with us"),
+                ("widget_origins", ""),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&saved), "/settings");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while greeting_on(&other_url).await != "Hello from the other instance" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still the old greeting"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    other_handle.stop(true).await;
+}

@@ -122,7 +122,17 @@ impl Conversation {
         };
         let wait_noted = self.state == ConversationState::Waiting
             && Conversation::wait_already_noted(conn, self)?;
-        Ok(Snapshot {
+        Ok(self.snapshot_of(assignee_name, wait_noted, at))
+    }
+
+    /// The snapshot, from what was read about the assignee and the wait already.
+    pub fn snapshot_of(
+        &self,
+        assignee_name: Option<String>,
+        wait_noted: bool,
+        at: NaiveDateTime,
+    ) -> Snapshot {
+        Snapshot {
             state: self.state,
             assignee_id: self.assignee_id,
             assignee_name,
@@ -130,7 +140,7 @@ impl Conversation {
             closed_by_id: self.closed_by_id,
             idle_for: at - self.last_activity_at,
             wait_noted,
-        })
+        }
     }
 
     /// How the report counters count this conversation now, if they do.

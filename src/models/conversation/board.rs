@@ -1,11 +1,13 @@
 //! Live support's read models: the Waiting and My conversations columns and the overview tiles.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::Conversation;
 use crate::db::schema::conversations;
 use crate::db::AnyConnection;
-use crate::domain::{ConversationState, Outcome};
+use crate::domain::{Author, ConversationState, Outcome};
 use crate::models::customer::Customer;
 
 /// A waiting or assigned conversation as Live support shows it.
@@ -34,59 +36,88 @@ impl Overview {
     }
 }
 
+/// What the customer said last in the conversation of the row, as a column of a query on
+/// `conversations` (by the index on messages' conversation and id: the newest first).
+fn customer_said_last() -> diesel::expression::SqlLiteral<Nullable<Text>> {
+    diesel::dsl::sql(&format!(
+        "(SELECT said.body FROM messages said WHERE said.conversation_id = conversations.id \
+         AND said.author = '{}' ORDER BY said.id DESC LIMIT 1)",
+        Author::Customer.as_str()
+    ))
+}
+
 impl Conversation {
-    /// Counts for the home page: the queue and my conversations (indexed counts), and the
-    /// resolved share of the last 7 days in the team's time zone (from the report counters, so
-    /// it is the same figure Reports shows).
-    pub fn overview(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Overview> {
-        use crate::domain::time::local_day;
-        use crate::models::report_count::ReportCount;
-        use crate::models::team_settings::TeamSettings;
+    /// Counts for the home page, in one query: the queue and my conversations (indexed counts),
+    /// and the resolved share of the 7 days up to `today` in the team's time zone (from the
+    /// report counters, so it is the same figure Reports shows).
+    pub fn overview(
+        conn: &mut AnyConnection,
+        user_id: i64,
+        today: NaiveDate,
+    ) -> QueryResult<Overview> {
+        use crate::db::schema::report_counts as counts;
+        use crate::domain::counters::Metric;
         use conversations::dsl as c;
-        let in_state = |state: ConversationState| c::state.eq(state);
-        let waiting = c::conversations
-            .filter(in_state(ConversationState::Waiting))
-            .count()
-            .get_result(conn)?;
-        let mine = c::conversations
-            .filter(in_state(ConversationState::Agent))
-            .filter(c::assignee_id.eq(user_id))
-            .count()
-            .get_result(conn)?;
-        let zone = TeamSettings::get(conn)?.time_zone.tz();
-        let today = local_day(crate::models::now(), zone);
-        let mut overview = Overview {
-            waiting,
-            mine,
-            ..Overview::default()
+        // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
+        let total = || diesel::dsl::sql::<BigInt>("CAST(SUM(report_counts.count) AS BIGINT)");
+        let closed_this_week = || {
+            counts::table
+                .filter(counts::metric.eq(Metric::Closed))
+                .filter(counts::day.between(today - chrono::Duration::days(6), today))
         };
-        for (_, outcome, _, n) in
-            ReportCount::closed_by_day(conn, today - chrono::Duration::days(6), today)?
-        {
-            overview.closed_recently += n;
-            if outcome == Outcome::Resolved {
-                overview.resolved_recently += n;
-            }
-        }
-        Ok(overview)
+        let (waiting, mine, closed, resolved) = diesel::select((
+            c::conversations
+                .filter(c::state.eq(ConversationState::Waiting))
+                .count()
+                .single_value(),
+            c::conversations
+                .filter(c::state.eq(ConversationState::Agent))
+                .filter(c::assignee_id.eq(user_id))
+                .count()
+                .single_value(),
+            closed_this_week().select(total()).single_value(),
+            closed_this_week()
+                .filter(counts::outcome.eq(Outcome::Resolved))
+                .select(total())
+                .single_value(),
+        ))
+        .get_result::<(Option<i64>, Option<i64>, Option<i64>, Option<i64>)>(conn)?;
+        Ok(Overview {
+            waiting: waiting.unwrap_or(0),
+            mine: mine.unwrap_or(0),
+            closed_recently: closed.unwrap_or(0),
+            resolved_recently: resolved.unwrap_or(0),
+        })
     }
 
     /// Live support: conversations waiting for the team (longest wait first) and those `user_id`
-    /// holds (latest activity first).
+    /// holds (latest activity first), each with what its customer said last.
     pub fn board(
         conn: &mut AnyConnection,
         user_id: i64,
     ) -> QueryResult<(Vec<BoardCard>, Vec<BoardCard>)> {
         use crate::db::schema::customers;
-        use crate::models::customer::Customer;
-        let waiting: Vec<(Conversation, Customer)> = conversations::table
+        let cards = |rows: Vec<(Conversation, Customer, Option<String>)>| {
+            rows.into_iter()
+                .map(|(conversation, customer, last_message)| BoardCard {
+                    conversation,
+                    customer,
+                    last_message,
+                })
+                .collect::<Vec<_>>()
+        };
+        let waiting = conversations::table
             .inner_join(customers::table)
             .filter(conversations::state.eq(ConversationState::Waiting))
             .order((conversations::waiting_since.asc(), conversations::id.asc()))
             .limit(200)
-            .select((Conversation::as_select(), Customer::as_select()))
+            .select((
+                Conversation::as_select(),
+                Customer::as_select(),
+                customer_said_last(),
+            ))
             .load(conn)?;
-        let mine: Vec<(Conversation, Customer)> = conversations::table
+        let mine = conversations::table
             .inner_join(customers::table)
             .filter(conversations::state.eq(ConversationState::Agent))
             .filter(conversations::assignee_id.eq(user_id))
@@ -95,26 +126,12 @@ impl Conversation {
                 conversations::id.desc(),
             ))
             .limit(200)
-            .select((Conversation::as_select(), Customer::as_select()))
+            .select((
+                Conversation::as_select(),
+                Customer::as_select(),
+                customer_said_last(),
+            ))
             .load(conn)?;
-        let ids: Vec<i64> = waiting
-            .iter()
-            .chain(mine.iter())
-            .map(|(c, _)| c.id)
-            .collect();
-        let mut last = crate::models::message::Message::last_said(conn, &ids, true)?;
-        let cards = |rows: Vec<(Conversation, Customer)>,
-                     last: &mut std::collections::HashMap<i64, String>| {
-            rows.into_iter()
-                .map(|(conversation, customer)| BoardCard {
-                    last_message: last.remove(&conversation.id),
-                    conversation,
-                    customer,
-                })
-                .collect::<Vec<_>>()
-        };
-        let waiting = cards(waiting, &mut last);
-        let mine = cards(mine, &mut last);
-        Ok((waiting, mine))
+        Ok((cards(waiting), cards(mine)))
     }
 }

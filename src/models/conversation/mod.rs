@@ -9,12 +9,14 @@ mod counts;
 mod due;
 mod filter;
 mod search;
+mod view;
 
 pub use act::Acted;
 pub use board::{BoardCard, Overview};
 pub use counts::StateCounts;
 pub use filter::{ConversationFilter, StateFilter};
 pub use search::Cursor;
+pub use view::ConversationHeader;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -24,13 +24,14 @@ pub struct MessageForm {
 
 /// The chat page again, with what the visitor typed and why it was not sent.
 async fn refused(
+    req: &HttpRequest,
     pool: &Pool,
     session: &WebSession,
     status: StatusCode,
     draft: String,
     reason: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let view = load(pool, session).await?;
+    let view = load(req, pool, session).await?;
     let page = ChatPage {
         csrf: session.csrf_token(),
         view,
@@ -68,6 +69,7 @@ pub async fn message(
         }
         Sent::Refused(reason) => {
             refused(
+                &req,
                 &pool,
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -78,6 +80,7 @@ pub async fn message(
         }
         Sent::Limited(reason) => {
             refused(
+                &req,
                 &pool,
                 &session,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -104,6 +107,7 @@ pub async fn person(
         Sent::Done { .. } | Sent::Refused(_) => Ok(see_other("/chat#latest")),
         Sent::Limited(reason) => {
             refused(
+                &req,
                 &pool,
                 &session,
                 StatusCode::TOO_MANY_REQUESTS,

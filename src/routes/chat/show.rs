@@ -12,8 +12,15 @@ use crate::routes::render;
 use crate::session::WebSession;
 
 /// The visitor's view for the token this browser's session holds (the full-page chat).
-pub async fn load(pool: &Pool, session: &WebSession) -> Result<VisitorView, AppError> {
-    super::visitor::view(pool, super::visitor_token(session)).await
+pub async fn load(
+    req: &HttpRequest,
+    pool: &Pool,
+    session: &WebSession,
+) -> Result<VisitorView, AppError> {
+    let human_support = crate::routes::team_settings(req, pool)
+        .await?
+        .human_support_enabled;
+    super::visitor::view(pool, super::visitor_token(session), human_support).await
 }
 
 #[derive(Template)]
@@ -38,7 +45,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     guard.read_or_refuse(&req)?;
     let session = WebSession::from_request(&req);
-    let view = load(&pool, &session).await?;
+    let view = load(&req, &pool, &session).await?;
     render(&ChatPage {
         csrf: session.csrf_token(),
         view,
@@ -53,6 +60,6 @@ pub async fn history(
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     guard.read_or_refuse(&req)?;
-    let view = load(&pool, &WebSession::from_request(&req)).await?;
+    let view = load(&req, &pool, &WebSession::from_request(&req)).await?;
     render(&HistoryPart { view })
 }

@@ -14,7 +14,6 @@ use crate::error::AppError;
 use crate::models::conversation::{Conversation, NewConversation};
 use crate::models::customer::{Customer, NewCustomer};
 use crate::models::message::{HistoryEntry, Message};
-use crate::models::team_settings::TeamSettings;
 use crate::session::{random_token, token_hash};
 
 use super::limits::VisitorGuard;
@@ -275,11 +274,15 @@ pub async fn ask_for_person(
 }
 
 /// What the visitor with this token sees: their open conversation's history (a closed one is
-/// over for them: their next message starts a new one) and whether a person may be asked for.
-pub async fn view(pool: &Pool, token: Option<String>) -> Result<VisitorView, AppError> {
+/// over for them: their next message starts a new one) and whether a person may be asked for
+/// (`human_support`, from the team's settings).
+pub async fn view(
+    pool: &Pool,
+    token: Option<String>,
+    human_support: bool,
+) -> Result<VisitorView, AppError> {
     let hash = token.map(|t| token_hash(&t));
     db::run(pool, move |conn| {
-        let human_support = TeamSettings::get(conn)?.human_support_enabled;
         let conversation = match hash {
             Some(hash) => Conversation::find_for_visitor(conn, &hash)?,
             None => None,

@@ -31,7 +31,7 @@ async fn render_page(
     status: StatusCode,
     form: Option<CloseForm>,
 ) -> Result<HttpResponse, AppError> {
-    let data = ConversationData::load(pool, id).await?;
+    let data = ConversationData::load(req, pool, id).await?;
     if !data.allowed(user).close {
         // The rules explain themselves on the conversation view.
         let notice = "You cannot close this conversation or change its outcome.";

@@ -17,8 +17,6 @@ use crate::models::closure::Closure;
 use crate::models::conversation::{Acted, Conversation};
 use crate::models::customer::Customer;
 use crate::models::message::{HistoryEntry, Message};
-use crate::models::team_settings::TeamSettings;
-use crate::models::user::User;
 use crate::routes::{render_with_status, see_other, Area, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
@@ -87,26 +85,29 @@ pub struct ConversationData {
 }
 
 impl ConversationData {
-    pub async fn load(pool: &Pool, id: i64) -> Result<ConversationData, AppError> {
+    /// Three queries: the conversation with its customer and names, the history with its
+    /// citations, the closure log. The team's time zone comes from the instance's copy.
+    pub async fn load(
+        req: &HttpRequest,
+        pool: &Pool,
+        id: i64,
+    ) -> Result<ConversationData, AppError> {
+        let zone = crate::routes::team_settings(req, pool)
+            .await?
+            .time_zone
+            .tz();
         db::run(pool, move |conn| {
-            let conversation = Conversation::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let customer =
-                Customer::find(conn, conversation.customer_id)?.ok_or(AppError::NotFound)?;
+            let header = Conversation::header(conn, id)?.ok_or(AppError::NotFound)?;
             let history = Message::history(conn, id)?;
             let closures = Closure::history(conn, id)?;
-            let snapshot = conversation.snapshot(conn, crate::models::now())?;
-            let closed_by = match conversation.closed_by_id {
-                Some(user_id) => User::name_of(conn, user_id)?,
-                None => None,
-            };
-            let zone = TeamSettings::get(conn)?.time_zone.tz();
+            let snapshot = header.snapshot(crate::models::now());
             Ok(ConversationData {
-                conversation,
-                customer,
+                conversation: header.conversation,
+                customer: header.customer,
                 history,
                 closures,
                 snapshot,
-                closed_by,
+                closed_by: header.closed_by_name,
                 zone,
             })
         })
@@ -184,7 +185,7 @@ pub async fn render_view(
     status: StatusCode,
     extras: Extras,
 ) -> Result<HttpResponse, AppError> {
-    let data = ConversationData::load(pool, id).await?;
+    let data = ConversationData::load(req, pool, id).await?;
     let allowed = data.allowed(user);
     let title = format!("{} · Conversation #{}", data.customer.display_name(), id);
     let close_form = CloseForm::fresh(&data.conversation);

@@ -56,15 +56,15 @@ fn card(board_card: BoardCard, now: NaiveDateTime, target_minutes: i32) -> Card 
     }
 }
 
-pub async fn load(pool: &Pool, user: &CurrentUser, csrf: String) -> Result<Board, AppError> {
-    let user_id = user.id;
-    let (waiting, mine, target_minutes) = db::run(pool, move |conn| {
-        let (waiting, mine) = Conversation::board(conn, user_id)?;
-        Ok((waiting, mine, TeamSettings::get(conn)?.wait_time_minutes))
-    })
-    .await?;
+/// The two columns, from the cards read in `Conversation::board`.
+pub fn board(
+    (waiting, mine): (Vec<BoardCard>, Vec<BoardCard>),
+    settings: &TeamSettings,
+    csrf: String,
+) -> Board {
+    let target_minutes = settings.wait_time_minutes;
     let now = crate::models::now();
-    Ok(Board {
+    Board {
         waiting: waiting
             .into_iter()
             .map(|c| card(c, now, target_minutes))
@@ -75,7 +75,7 @@ pub async fn load(pool: &Pool, user: &CurrentUser, csrf: String) -> Result<Board
             .collect(),
         csrf,
         target_minutes,
-    })
+    }
 }
 
 #[derive(Template)]
@@ -91,7 +91,10 @@ pub async fn part(
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let csrf = WebSession::from_request(&req).csrf_token();
-    let board = load(&pool, &user, csrf).await?;
+    let settings = crate::routes::team_settings(&req, &pool).await?;
+    let user_id = user.id;
+    let cards = db::run(&pool, move |conn| Ok(Conversation::board(conn, user_id)?)).await?;
+    let board = board(cards, &settings, csrf);
     let mut response = render(&BoardPart { board })?;
     response.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,

@@ -9,7 +9,9 @@ use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::{widget, Outcome};
 use crate::error::AppError;
-use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate, WidgetSettingsUpdate};
+use crate::models::team_settings::{
+    TeamSettings, TeamSettingsCache, TeamSettingsUpdate, WidgetSettingsUpdate,
+};
 use crate::routes::{render_with_status, see_other, Area, Checkbox, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
@@ -197,6 +199,7 @@ pub async fn submit(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<SettingsForm>,
     pool: web::Data<Pool>,
+    cache: web::Data<TeamSettingsCache>,
 ) -> Result<HttpResponse, AppError> {
     let Valid {
         human_support,
@@ -229,6 +232,8 @@ pub async fn submit(
         Ok(())
     })
     .await?;
+    // Other instances hear of it from PostgreSQL; this one knows now, even on SQLite.
+    cache.forget();
     WebSession::from_request(&req).set_flash("Settings saved.");
     Ok(see_other("/settings"))
 }

@@ -29,7 +29,12 @@ pub async fn show(
         return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
     };
     let token = given_token(form.token);
-    let view = visitor::view(&pool, token.clone()).await?;
+    let view = visitor::view(
+        &pool,
+        token.clone(),
+        admitted.settings.human_support_enabled,
+    )
+    .await?;
     let chat = admitted.chat(token, &view, given_after(form.after.as_deref()));
     Ok(admitted.json(StatusCode::OK, &chat))
 }

@@ -10,6 +10,8 @@ pub mod loader;
 pub mod send;
 pub mod stream_key;
 
+use std::sync::Arc;
+
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,7 +20,7 @@ use serde::Serialize;
 
 use super::chat::visitor::VisitorView;
 use super::chat::visitor::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
 use crate::domain::{widget, Author};
 use crate::error::AppError;
@@ -35,7 +37,7 @@ enum Reader {
 
 /// A request the team's list of websites allows, with the settings it was checked against.
 pub struct Admitted {
-    pub settings: TeamSettings,
+    pub settings: Arc<TeamSettings>,
     reader: Reader,
     /// Signs the key to the visitor's live-update stream.
     keys: Option<web::Data<StreamKeys>>,
@@ -48,7 +50,7 @@ pub async fn admit(
     req: &HttpRequest,
     pool: &Pool,
 ) -> Result<Result<Admitted, HttpResponse>, AppError> {
-    let settings = db::run(pool, |conn| Ok(TeamSettings::get(conn)?)).await?;
+    let settings = crate::routes::team_settings(req, pool).await?;
     let origin = req.headers().get(header::ORIGIN).cloned();
     let allowed = origin.as_ref().is_none_or(|origin| {
         origin

@@ -22,7 +22,12 @@ async fn answer(
 ) -> Result<HttpResponse, AppError> {
     match sent {
         Sent::Done { token } => {
-            let view = visitor::view(pool, Some(token.clone())).await?;
+            let view = visitor::view(
+                pool,
+                Some(token.clone()),
+                admitted.settings.human_support_enabled,
+            )
+            .await?;
             Ok(admitted.json(StatusCode::OK, &admitted.chat(Some(token), &view, after)))
         }
         Sent::Refused(reason) => Ok(admitted.error(StatusCode::UNPROCESSABLE_ENTITY, reason)),

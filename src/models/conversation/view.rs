@@ -1,0 +1,88 @@
+//! What the conversation view shows above its history, read in one round trip: the
+//! conversation, its customer, the names of whoever holds and closed it, and whether the current
+//! wait already has its "wait time exceeded" note.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conversation;
+use crate::db::schema::{conversations, customers, messages, users};
+use crate::db::AnyConnection;
+use crate::domain::lifecycle::Snapshot;
+use crate::domain::{ConversationState, SystemEvent};
+use crate::models::customer::Customer;
+
+diesel::alias!(users as holders: Holders, users as closers: Closers);
+
+/// A conversation with what its view needs about it.
+#[derive(Clone, Debug)]
+pub struct ConversationHeader {
+    pub conversation: Conversation,
+    pub customer: Customer,
+    pub assignee_name: Option<String>,
+    pub closed_by_name: Option<String>,
+    pub wait_noted: bool,
+}
+
+impl ConversationHeader {
+    /// What the rules need to know about this conversation at time `at`.
+    pub fn snapshot(&self, at: NaiveDateTime) -> Snapshot {
+        self.conversation
+            .snapshot_of(self.assignee_name.clone(), self.wait_noted, at)
+    }
+}
+
+/// (conversation, customer, assignee's name, closer's name, wait noted)
+type HeaderRow = (Conversation, Customer, Option<String>, Option<String>, bool);
+
+impl Conversation {
+    /// Conversation `id` with its customer and the names its view shows, in one query.
+    pub fn header(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ConversationHeader>> {
+        let wait_noted =
+            conversations::state
+                .eq(ConversationState::Waiting)
+                .and(diesel::dsl::exists(
+                    messages::table
+                        .filter(messages::conversation_id.eq(conversations::id))
+                        .filter(messages::system_event.eq(SystemEvent::WaitTimeExceeded))
+                        .filter(
+                            messages::created_at.ge(conversations::waiting_since.assume_not_null()),
+                        ),
+                ));
+        let row: Option<HeaderRow> = conversations::table
+            .inner_join(customers::table)
+            .left_join(
+                holders.on(holders
+                    .field(users::id)
+                    .nullable()
+                    .eq(conversations::assignee_id)),
+            )
+            .left_join(
+                closers.on(closers
+                    .field(users::id)
+                    .nullable()
+                    .eq(conversations::closed_by_id)),
+            )
+            .filter(conversations::id.eq(id))
+            .select((
+                Conversation::as_select(),
+                Customer::as_select(),
+                holders.field(users::name).nullable(),
+                closers.field(users::name).nullable(),
+                wait_noted,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(
+            |(conversation, customer, assignee_name, closed_by_name, wait_noted)| {
+                ConversationHeader {
+                    conversation,
+                    customer,
+                    assignee_name,
+                    closed_by_name,
+                    wait_noted,
+                }
+            },
+        ))
+    }
+}
