@@ -107,16 +107,10 @@ pub const WRITE_ATTEMPTS: usize = 3;
 
 /// Whether the database cancelled the statement because it ran past the statement timeout:
 /// PostgreSQL's SQLSTATE 57014 "canceling statement due to statement timeout", which diesel
-/// reports as `Unknown` with that message (and SQLite's "interrupted", should a connection ever
-/// be interrupted).
+/// reports as `Unknown` with that message. (SQLite has no statement timeout.)
 pub fn is_statement_timeout(error: &diesel::result::Error) -> bool {
-    match error {
-        diesel::result::Error::DatabaseError(_, info) => {
-            let message = info.message();
-            message.contains("statement timeout") || message == "interrupted"
-        }
-        _ => false,
-    }
+    matches!(error, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("statement timeout"))
 }
 
 /// Whether PostgreSQL aborted the transaction for a deadlock (40P01, which diesel reports as

@@ -23,20 +23,20 @@ impl SearchWords {
 
     /// PostgreSQL's `to_tsquery('simple', ...)`: every word, as a prefix.
     pub fn tsquery(&self) -> String {
-        self.0
-            .iter()
-            .map(|word| format!("{word}:*"))
-            .collect::<Vec<_>>()
-            .join(" & ")
+        self.joined(|word| format!("{word}:*"), " & ")
     }
 
     /// SQLite FTS5's `MATCH`: every word, quoted, as a prefix.
     pub fn fts5(&self) -> String {
+        self.joined(|word| format!("\"{word}\"*"), " AND ")
+    }
+
+    fn joined(&self, each: impl Fn(&str) -> String, and: &str) -> String {
         self.0
             .iter()
-            .map(|word| format!("\"{word}\"*"))
+            .map(|word| each(word))
             .collect::<Vec<_>>()
-            .join(" AND ")
+            .join(and)
     }
 }
 

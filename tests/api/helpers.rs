@@ -322,6 +322,25 @@ impl TestApp {
         }
     }
 
+    /// A published article titled `title` (its address made from the title); its id.
+    pub fn article(&self, title: &str) -> i64 {
+        use hearken::models::article::{Article, NewArticle};
+        let now = hearken::models::now();
+        Article::create(
+            &mut self.db(),
+            &NewArticle {
+                title,
+                slug: &title.to_lowercase().replace(' ', "-"),
+                body: "…",
+                published: true,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .unwrap()
+        .id
+    }
+
     /// A direct connection to this test's database, for arranging and checking data.
     pub fn db(&self) -> AnyConnection {
         use diesel::r2d2::ManageConnection;

@@ -9,7 +9,6 @@ use chrono_tz::Europe::Berlin;
 use diesel::prelude::*;
 use hearken::domain::lifecycle::{Action, Actor, Member};
 use hearken::domain::{Author, ConversationState, Outcome, Role};
-use hearken::models::article::{Article, NewArticle};
 use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::message::{Message, NewMessage};
 
@@ -128,23 +127,6 @@ fn cite(app: &TestApp, conversation: i64, articles: &[i64]) {
     }
 }
 
-fn article(app: &TestApp, title: &str) -> i64 {
-    let now = hearken::models::now();
-    Article::create(
-        &mut app.db(),
-        &NewArticle {
-            title,
-            slug: &title.to_lowercase().replace(' ', "-"),
-            body: "…",
-            published: true,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .unwrap()
-    .id
-}
-
 fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>) {
     let mut conn = app.db();
     for case in cases {
@@ -214,8 +196,8 @@ async fn figures_match_a_history_replayed_across_time_zone_edges(backend: Backen
     .collect();
     let waiting = |name| app.conversation(Some(name), ConversationState::Waiting, None, "Hello");
     let (x, y) = (
-        article(&app, "Warranty claims"),
-        article(&app, "Damaged delivery"),
+        app.article("Warranty claims"),
+        app.article("Damaged delivery"),
     );
     let r = Step::Close(Outcome::Resolved);
     let u = Step::Close(Outcome::Unresolved);
@@ -592,7 +574,7 @@ async fn csv_quotes_awkward_names_whole_and_neutralises_formulas(backend: Backen
             role: Role::Agent,
         });
         let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
-        cite(&app, id, &[article(&app, title)]);
+        cite(&app, id, &[app.article(title)]);
         let close = Action::Close {
             outcome: Outcome::Unresolved,
             reason: None,

@@ -4,7 +4,6 @@
 //! twice a second, and its "round trips" are function calls anyway.
 
 use hearken::domain::{Author, ConversationState, Role};
-use hearken::models::article::{Article, NewArticle};
 use hearken::models::message::{Message, NewMessage};
 
 use crate::helpers::{spawn_app, Backend, TestApp};
@@ -24,23 +23,6 @@ async fn statements_for(app: &TestApp, path: &str) -> u64 {
     assert_eq!(response.status().as_u16(), 200, "{path}");
     eprintln!("{path}: {sent} statements");
     sent
-}
-
-fn article(app: &TestApp, title: &str) -> i64 {
-    let now = hearken::models::now();
-    Article::create(
-        &mut app.db(),
-        &NewArticle {
-            title,
-            slug: &title.to_lowercase().replace(' ', "-"),
-            body: "…",
-            published: true,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .unwrap()
-    .id
 }
 
 /// A bot answer in conversation `id` citing `articles`, in that order.
@@ -73,8 +55,8 @@ async fn the_conversation_view_and_live_support_take_four_statements_at_most() {
     app.member_signed_in(&app.visitor, "priya", Role::Lead)
         .await;
     let (returns, warranty) = (
-        article(&app, "Returning a parcel"),
-        article(&app, "Warranty claims"),
+        app.article("Returning a parcel"),
+        app.article("Warranty claims"),
     );
     // Closed by Priya after a bot answer citing two articles, then closed again with the other
     // outcome: names, citations and a closure log of two rows.

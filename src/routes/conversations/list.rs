@@ -218,6 +218,28 @@ struct ListPage {
 }
 
 impl ListPage {
+    /// The page without rows: the filters as typed, and why nothing is listed.
+    fn refused(
+        chrome: Chrome,
+        query: ListQuery,
+        errors: Vec<String>,
+        members: Vec<(i64, String)>,
+        zone: Tz,
+    ) -> ListPage {
+        ListPage {
+            chrome,
+            query,
+            errors,
+            tabs: Vec::new(),
+            rows: Vec::new(),
+            members,
+            next_href: None,
+            first_href: None,
+            zone,
+            now: crate::models::now(),
+        }
+    }
+
     fn ago(&self, at: &NaiveDateTime) -> String {
         time::ago(*at, self.now)
     }
@@ -246,18 +268,7 @@ pub async fn list(
     let (filter, cursor) = match parsed {
         Ok(parsed) => parsed,
         Err(errors) => {
-            let page = ListPage {
-                chrome,
-                query,
-                errors,
-                tabs: Vec::new(),
-                rows: Vec::new(),
-                members,
-                next_href: None,
-                first_href: None,
-                zone,
-                now: crate::models::now(),
-            };
+            let page = ListPage::refused(chrome, query, errors, members, zone);
             return render_with_status(StatusCode::BAD_REQUEST, &page);
         }
     };
@@ -269,18 +280,7 @@ pub async fn list(
     .await?;
     let Some((rows, counts)) = listed else {
         // Cancelled in the database after the statement timeout: say why, keep what was typed.
-        let page = ListPage {
-            chrome,
-            query,
-            errors: vec![TOO_BROAD.to_owned()],
-            tabs: Vec::new(),
-            rows: Vec::new(),
-            members,
-            next_href: None,
-            first_href: None,
-            zone,
-            now: crate::models::now(),
-        };
+        let page = ListPage::refused(chrome, query, vec![TOO_BROAD.to_owned()], members, zone);
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut rows = rows;
