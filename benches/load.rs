@@ -105,7 +105,17 @@ fn arrange(config: &Config, agents: u64, conversations: u64) -> Vec<i64> {
             )
             .unwrap();
             let escalate = Action::Escalate(SystemEvent::CustomerRequestedHuman);
-            Conversation::act(&mut conn, conversation.id, 1, &Actor::Bot, escalate, now).unwrap();
+            let zone = chrono_tz::UTC; // the bench team keeps the default time zone
+            Conversation::act(
+                &mut conn,
+                conversation.id,
+                1,
+                &Actor::Bot,
+                escalate,
+                now,
+                zone,
+            )
+            .unwrap();
             conversation.id
         })
         .collect()

@@ -49,6 +49,8 @@ fn escalate_to_team(
     conversation: &Conversation,
     because: SystemEvent,
 ) -> QueryResult<bool> {
+    // Escalating is rarer than closing: the settings are read here rather than passed down.
+    let zone = TeamSettings::get(conn)?.time_zone.tz();
     let acted = Conversation::act(
         conn,
         conversation.id,
@@ -56,6 +58,7 @@ fn escalate_to_team(
         &Actor::Bot,
         Action::Escalate(because),
         crate::models::now(),
+        zone,
     )?;
     Ok(matches!(acted, Acted::Done { .. }))
 }

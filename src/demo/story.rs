@@ -13,6 +13,7 @@ use crate::models::article::Article;
 use crate::models::conversation::{Acted, Conversation, NewConversation};
 use crate::models::customer::{Customer, NewCustomer};
 use crate::models::message::{Message, NewMessage};
+use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
 
 /// How long the demo spreads back in time.
@@ -161,7 +162,16 @@ impl Story {
         wait_minutes: u64,
     ) -> anyhow::Result<()> {
         let at = self.tick(dice, wait_minutes.max(1));
-        match Conversation::act(conn, self.conversation_id, self.version, actor, action, at)? {
+        let zone = TeamSettings::get(conn)?.time_zone.tz();
+        match Conversation::act(
+            conn,
+            self.conversation_id,
+            self.version,
+            actor,
+            action,
+            at,
+            zone,
+        )? {
             Acted::Done { version, .. } => {
                 self.version = version;
                 self.messages += 1;

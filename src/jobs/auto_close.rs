@@ -33,6 +33,7 @@ pub fn close_inactive(conn: &mut AnyConnection, now: NaiveDateTime) -> anyhow::R
                 hours,
             },
             now,
+            settings.time_zone.tz(),
         )?;
         closed += usize::from(matches!(acted, Acted::Done { .. }));
     }

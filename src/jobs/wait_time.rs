@@ -23,6 +23,7 @@ pub fn note_long_waits(conn: &mut AnyConnection, now: NaiveDateTime) -> anyhow::
             &Actor::System,
             Action::NoteLongWait,
             now,
+            settings.time_zone.tz(),
         )?;
         noted += usize::from(matches!(acted, Acted::Done { .. }));
     }

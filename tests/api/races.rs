@@ -77,7 +77,16 @@ fn closed_citing(app: &TestApp, article: i64, outcome: Outcome, closer: &Actor) 
         outcome,
         reason: None,
     };
-    let acted = Conversation::act(&mut conn, id, 1, closer, close, hearken::models::now());
+    let zone = crate::helpers::team_zone(&mut conn);
+    let acted = Conversation::act(
+        &mut conn,
+        id,
+        1,
+        closer,
+        close,
+        hearken::models::now(),
+        zone,
+    );
     assert!(matches!(acted, Ok(Acted::Done { .. })), "{acted:?}");
     id
 }
@@ -113,6 +122,7 @@ async fn opposite_outcome_changes_at_once_never_fail(backend: Backend) {
     let second = closed_citing(&app, article, Outcome::Unresolved, &closer);
     let rounds = 12;
     let barrier = Arc::new(Barrier::new(2));
+    let zone = crate::helpers::team_zone(&mut app.db());
     let workers: Vec<_> = [(first, Outcome::Resolved), (second, Outcome::Unresolved)]
         .into_iter()
         .map(|(id, start)| {
@@ -134,6 +144,7 @@ async fn opposite_outcome_changes_at_once_never_fail(backend: Backend) {
                         &closer,
                         change,
                         hearken::models::now(),
+                        zone,
                     );
                     assert!(
                         matches!(acted, Ok(Acted::Done { .. })),

@@ -129,6 +129,7 @@ fn cite(app: &TestApp, conversation: i64, articles: &[i64]) {
 
 fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>) {
     let mut conn = app.db();
+    let zone = crate::helpers::team_zone(&mut conn);
     for case in cases {
         for (version, &(step, who, at)) in case.steps.iter().enumerate() {
             let action = match step {
@@ -146,6 +147,7 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                 &people[who],
                 action,
                 at,
+                zone,
             )
             .unwrap();
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
@@ -508,8 +510,10 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
         role: Role::Agent,
     });
     let id = app.conversation(None, ConversationState::Waiting, None, "Hi");
+    let mut conn = app.db();
+    let zone = crate::helpers::team_zone(&mut conn);
     Conversation::act(
-        &mut app.db(),
+        &mut conn,
         id,
         1,
         &mallory,
@@ -518,6 +522,7 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
             reason: None,
         },
         hearken::models::now(),
+        zone,
     )
     .unwrap();
     app.member_signed_in(&app.visitor, "maya", Role::Admin)
@@ -579,7 +584,18 @@ async fn csv_quotes_awkward_names_whole_and_neutralises_formulas(backend: Backen
             outcome: Outcome::Unresolved,
             reason: None,
         };
-        Conversation::act(&mut app.db(), id, 1, &closer, close, hearken::models::now()).unwrap();
+        let mut conn = app.db();
+        let zone = crate::helpers::team_zone(&mut conn);
+        Conversation::act(
+            &mut conn,
+            id,
+            1,
+            &closer,
+            close,
+            hearken::models::now(),
+            zone,
+        )
+        .unwrap();
     }
     app.member_signed_in(&app.visitor, "maya", Role::Admin)
         .await;

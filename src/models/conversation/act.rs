@@ -4,6 +4,7 @@
 //! jobs and the demo all come through here.
 
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::Conversation;
@@ -16,8 +17,6 @@ use crate::domain::{Author, ConversationState, Outcome};
 use crate::models::closure::{Closure, NewClosure};
 use crate::models::message::{Message, NewMessage};
 use crate::models::report_count::ReportCount;
-use crate::models::team_settings::TeamSettings;
-use crate::models::user::User;
 
 /// What came of an action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +50,11 @@ struct Changes {
 }
 
 impl Conversation {
-    /// `actor` does `action` to conversation `id`, based on its `version`, at time `at`, in one
-    /// write transaction (a savepoint when called inside one), tried again when PostgreSQL
-    /// aborts it for a deadlock or serialization failure.
+    /// `actor` does `action` to conversation `id`, based on its `version`, at time `at` (in the
+    /// team's time `zone`, which decides the report day), in one write transaction (a savepoint
+    /// when called inside one), tried again when PostgreSQL aborts it for a deadlock or
+    /// serialization failure. The zone comes from the caller, who has the team's settings at
+    /// hand (cached), so the transaction holds its locks for as few round trips as it can.
     pub fn act(
         conn: &mut AnyConnection,
         id: i64,
@@ -61,22 +62,28 @@ impl Conversation {
         actor: &Actor,
         action: Action,
         at: NaiveDateTime,
+        zone: Tz,
     ) -> QueryResult<Acted> {
         db::write_transaction_retrying(conn, |conn| {
             // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
             // writer anyway), so even a note that keeps the version is written once.
-            let Some(conversation) = Conversation::find_locked(conn, id)? else {
+            let Some(Locked {
+                conversation,
+                assignee_name,
+                wait_noted,
+            }) = Locked::read(conn, id)?
+            else {
                 return Ok(Acted::Missing);
             };
             if conversation.version != version {
                 return Ok(Acted::Stale);
             }
-            let snapshot = conversation.snapshot(conn, at)?;
+            let snapshot = conversation.snapshot_of(assignee_name, wait_noted, at);
             let transition = match decide(&snapshot, actor, action.clone()) {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Acted::Refused(refusal)),
             };
-            conversation.apply(conn, actor, &transition, at)?;
+            conversation.apply(conn, actor, &transition, at, zone)?;
             Ok(Acted::Done {
                 version: version + i64::from(!transition.note_only),
                 confirmation: transition.confirmation,
@@ -91,6 +98,7 @@ impl Conversation {
         holder_id: i64,
         actor: &Actor,
         at: NaiveDateTime,
+        zone: Tz,
     ) -> QueryResult<usize> {
         let mut released = 0;
         for held in Conversation::held_by(conn, holder_id)? {
@@ -98,7 +106,7 @@ impl Conversation {
             // The holder may have acted since the list was read; a second look under the lock
             // that `act` took settles it.
             for _ in 0..2 {
-                match Conversation::act(conn, held.id, version, actor, Action::Release, at)? {
+                match Conversation::act(conn, held.id, version, actor, Action::Release, at, zone)? {
                     Acted::Done { .. } => {
                         released += 1;
                         break;
@@ -112,17 +120,6 @@ impl Conversation {
             }
         }
         Ok(released)
-    }
-
-    /// What the rules need to know about this conversation at time `at`.
-    pub fn snapshot(&self, conn: &mut AnyConnection, at: NaiveDateTime) -> QueryResult<Snapshot> {
-        let assignee_name = match self.assignee_id {
-            Some(id) => User::name_of(conn, id)?,
-            None => None,
-        };
-        let wait_noted = self.state == ConversationState::Waiting
-            && Conversation::wait_already_noted(conn, self)?;
-        Ok(self.snapshot_of(assignee_name, wait_noted, at))
     }
 
     /// The snapshot, from what was read about the assignee and the wait already.
@@ -163,6 +160,7 @@ impl Conversation {
         actor: &Actor,
         transition: &Transition,
         at: NaiveDateTime,
+        zone: Tz,
     ) -> QueryResult<()> {
         let member = actor.member();
         Message::create(
@@ -186,7 +184,6 @@ impl Conversation {
         if transition.note_only {
             return Ok(());
         }
-        let zone = TeamSettings::get(conn)?.time_zone.tz();
         let today = local_day(at, zone);
         let closes = transition.state == ConversationState::Closed;
         let agent_involved = self.agent_involved || transition.marks_agent_involved;
@@ -235,5 +232,53 @@ impl Conversation {
                 }),
         };
         ReportCount::apply(conn, self.id, &counter_changes(before, after, today))
+    }
+}
+
+/// A conversation read under its row lock, with what the lifecycle rules need besides the row.
+struct Locked {
+    conversation: Conversation,
+    assignee_name: Option<String>,
+    wait_noted: bool,
+}
+
+impl Locked {
+    /// Reads conversation `id`, its assignee's name and whether its current wait was already
+    /// noted, and locks the row until the end of the transaction, in one round trip: `FOR
+    /// UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time.
+    fn read(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Locked>> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Bool, Nullable, Text};
+        let assignee_name = sql::<Nullable<Text>>(
+            "(SELECT users.name FROM users WHERE users.id = conversations.assignee_id)",
+        );
+        // Whether the current wait already has its "wait time exceeded" note.
+        let wait_noted = sql::<Bool>(
+            "(conversations.state = 'waiting' AND EXISTS (SELECT 1 FROM messages \
+             WHERE messages.conversation_id = conversations.id \
+             AND messages.system_event = 'wait_time_exceeded' \
+             AND messages.created_at >= conversations.waiting_since))",
+        );
+        // `as_select` is typed per backend, so each arm builds its own query.
+        macro_rules! row {
+            () => {
+                conversations::table.find(id).select((
+                    Conversation::as_select(),
+                    assignee_name,
+                    wait_noted,
+                ))
+            };
+        }
+        let found = match conn {
+            AnyConnection::Postgresql(pg) => row!().for_update().first(pg).optional(),
+            AnyConnection::Sqlite(lite) => row!().first(lite).optional(),
+        }?;
+        Ok(
+            found.map(|(conversation, assignee_name, wait_noted)| Locked {
+                conversation,
+                assignee_name,
+                wait_noted,
+            }),
+        )
     }
 }

@@ -17,7 +17,7 @@ use crate::models::closure::Closure;
 use crate::models::conversation::{Acted, Conversation};
 use crate::models::customer::Customer;
 use crate::models::message::{HistoryEntry, Message};
-use crate::routes::{render_with_status, see_other, Area, Chrome};
+use crate::routes::{render_with_status, see_other, team_settings, Area, Chrome};
 use crate::session::{CurrentUser, WebSession};
 
 pub const STALE_NOTICE: &str = "Nothing changed: the conversation had already changed before \
@@ -92,10 +92,7 @@ impl ConversationData {
         pool: &Pool,
         id: i64,
     ) -> Result<ConversationData, AppError> {
-        let zone = crate::routes::team_settings(req, pool)
-            .await?
-            .time_zone
-            .tz();
+        let zone = team_settings(req, pool).await?.time_zone.tz();
         db::run(pool, move |conn| {
             let header = Conversation::header(conn, id)?.ok_or(AppError::NotFound)?;
             let history = Message::history(conn, id)?;
@@ -215,6 +212,7 @@ pub async fn perform(
     action: Action,
 ) -> Result<HttpResponse, AppError> {
     let actor = actor_of(user);
+    let zone = team_settings(req, pool).await?.time_zone.tz();
     let acted = db::run(pool, move |conn| {
         Ok(Conversation::act(
             conn,
@@ -223,6 +221,7 @@ pub async fn perform(
             &actor,
             action,
             crate::models::now(),
+            zone,
         )?)
     })
     .await?;

@@ -17,6 +17,7 @@ use crate::models::conversation::Conversation;
 use crate::models::now;
 use crate::models::session::Session;
 use crate::models::sign_in_failure::SignInFailure;
+use crate::models::team_settings::TeamSettings;
 use crate::models::user::User;
 use crate::routes::see_other;
 use crate::session::{CurrentUser, WebSession};
@@ -73,7 +74,8 @@ async fn apply(
                     User::set_active(conn, target, false)?;
                     Session::end_all_for_user(conn, target)?;
                     // Their customers go back to the queue in the same transaction.
-                    Conversation::release_all_held_by(conn, target, &releaser, now())?;
+                    let zone = TeamSettings::get(conn)?.time_zone.tz();
+                    Conversation::release_all_held_by(conn, target, &releaser, now(), zone)?;
                     format!("{} is deactivated and signed out everywhere.", member.name)
                 }
                 MemberChange::Reactivate => {
