@@ -1,6 +1,7 @@
 //! Database access: one connection type over PostgreSQL and SQLite, the pool, migrations, and the
 //! few pieces of SQL that must differ between the two backends.
 
+pub mod announce;
 pub mod commits;
 pub mod migrations;
 pub mod per_backend;
@@ -67,8 +68,9 @@ impl DatabaseLocation {
 /// Runs `work` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`, so it
 /// waits for the write lock up front (within `busy_timeout`) instead of failing halfway when a
 /// concurrent writer committed after this transaction first read. On PostgreSQL it is an
-/// ordinary transaction; the version checks in the UPDATEs guard against races. Called inside
-/// another transaction, it is a savepoint.
+/// ordinary transaction (the version checks in the UPDATEs guard against races) whose new
+/// messages are announced after it commits (see `announce`). Called inside another
+/// transaction, it is a savepoint.
 pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -77,7 +79,7 @@ where
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <AnyConnection as Connection>::TransactionManager;
     let AnyConnection::Sqlite(inner) = conn else {
-        return conn.transaction(work);
+        return postgres_write_transaction(conn, work);
     };
     // Inside a transaction already (the demo, the bot's intake): a savepoint.
     if AnsiTransactionManager::transaction_manager_status_mut(inner)
@@ -92,6 +94,47 @@ where
         Ok(value) => {
             Manager::commit_transaction(conn)?;
             commits::committed();
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// `write_transaction` on PostgreSQL: the trigger stays quiet (`SET LOCAL`, sent with `BEGIN` in
+/// one round trip) and the messages written are announced once the commit is done.
+fn postgres_write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    let AnyConnection::Postgresql(pg) = conn else {
+        return conn.transaction(work);
+    };
+    if AnsiTransactionManager::transaction_manager_status_mut(pg)
+        .transaction_depth()
+        .map_err(E::from)?
+        .is_some()
+    {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN; SET LOCAL hearken.quiet = 'on'")?;
+    announce::begin();
+    let result = work(conn);
+    let written = announce::end();
+    match result {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            if let AnyConnection::Postgresql(pg) = conn {
+                // Committed whatever happens next: a failed announcement is only logged.
+                if let Err(error) = announce::send(pg, written) {
+                    tracing::warn!(%error, "announcing new messages failed");
+                }
+            }
             Ok(value)
         }
         Err(error) => {

@@ -12,7 +12,7 @@ use crate::db::{commits, AnyConnection, Pool};
 use crate::domain::SystemEvent;
 use crate::models::message::Message;
 
-/// PostgreSQL's channel; the trigger on `messages` sends "id,conversation_id".
+/// PostgreSQL's channel for new messages (`db::announce::payload`, or the trigger on `messages`).
 pub const CHANNEL: &str = "hearken_messages";
 /// PostgreSQL's channel for the team's settings: a trigger on `team_settings` sends it.
 pub const SETTINGS_CHANNEL: &str = "hearken_settings";

@@ -34,11 +34,15 @@ pub struct NewMessage<'a> {
 }
 
 impl Message {
+    /// Writes a message; on PostgreSQL it is announced to every instance when its write
+    /// transaction commits (`db::announce`).
     pub fn create(conn: &mut AnyConnection, new: &NewMessage<'_>) -> QueryResult<Message> {
-        diesel::insert_into(messages::table)
+        let message: Message = diesel::insert_into(messages::table)
             .values(new)
             .returning(messages::all_columns)
-            .get_result(conn)
+            .get_result(conn)?;
+        crate::db::announce::written(message.id, message.conversation_id, message.system_event);
+        Ok(message)
     }
 
     pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {

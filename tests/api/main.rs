@@ -3,6 +3,7 @@
 mod helpers;
 
 mod account;
+mod announce;
 mod auth_redirects;
 mod auth_sessions;
 mod auth_setup;
