@@ -59,8 +59,10 @@ pub(super) fn send(pg: &mut PgConnection, payloads: Vec<String>) -> QueryResult<
     if payloads.is_empty() {
         return Ok(());
     }
-    diesel::sql_query("SELECT pg_notify('hearken_messages', p) FROM unnest($1) AS p")
-        .bind::<Array<Text>, _>(payloads)
-        .execute(pg)?;
+    diesel::sql_query(
+        "SELECT pg_notify('hearken_messages', p) FROM unnest(CAST($1 AS TEXT[])) AS p",
+    )
+    .bind::<Array<Text>, _>(payloads)
+    .execute(pg)?;
     Ok(())
 }

@@ -1,23 +1,24 @@
 //! The few statements whose SQL differs between PostgreSQL and SQLite. Here only the placeholder
 //! syntax differs; the upsert itself (`ON CONFLICT ... DO UPDATE`) is understood by both.
 
-use diesel::sql_types::{BigInt, Bool, Date, Text};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::AnyConnection;
 use crate::domain::counters::CounterKey;
 use crate::domain::Outcome;
 
-/// Adds `delta` to one report counter, creating it at `delta` if it does not exist.
+/// Adds `delta` to one report counter's `slot`, creating it at `delta` if it does not exist.
 pub fn add_to_report_count(
     conn: &mut AnyConnection,
     key: &CounterKey,
+    slot: i32,
     delta: i64,
 ) -> QueryResult<()> {
     const COLUMNS: &str = "INSERT INTO report_counts \
-        (day, metric, outcome, agent_involved, closed_by_id, article_id, count)";
+        (day, metric, outcome, agent_involved, closed_by_id, article_id, slot, count)";
     const CONFLICT: &str =
-        "ON CONFLICT (day, metric, outcome, agent_involved, closed_by_id, article_id) \
+        "ON CONFLICT (day, metric, outcome, agent_involved, closed_by_id, article_id, slot) \
         DO UPDATE SET count = report_counts.count + excluded.count";
     // Counters that are not split by outcome store it as empty text.
     let outcome = key.outcome.map_or("", Outcome::as_str);
@@ -30,13 +31,14 @@ pub fn add_to_report_count(
                 .bind::<Bool, _>(key.agent_involved)
                 .bind::<BigInt, _>(key.closed_by_id)
                 .bind::<BigInt, _>(key.article_id)
+                .bind::<Integer, _>(slot)
                 .bind::<BigInt, _>(delta)
                 .execute($conn)
         };
     }
     match conn {
-        AnyConnection::Postgresql(pg) => run!(pg, "($1, $2, $3, $4, $5, $6, $7)"),
-        AnyConnection::Sqlite(lite) => run!(lite, "(?, ?, ?, ?, ?, ?, ?)"),
+        AnyConnection::Postgresql(pg) => run!(pg, "($1, $2, $3, $4, $5, $6, $7, $8)"),
+        AnyConnection::Sqlite(lite) => run!(lite, "(?, ?, ?, ?, ?, ?, ?, ?)"),
     }?;
     Ok(())
 }

@@ -81,7 +81,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_counts (day, metric, outcome, agent_involved, closed_by_id, article_id) {
+    report_counts (day, metric, outcome, agent_involved, closed_by_id, article_id, slot) {
         day -> Date,
         metric -> Text,
         outcome -> Text,
@@ -89,6 +89,7 @@ diesel::table! {
         closed_by_id -> BigInt,
         article_id -> BigInt,
         count -> BigInt,
+        slot -> Integer,
     }
 }
 

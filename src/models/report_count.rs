@@ -21,6 +21,10 @@ fn total() -> diesel::expression::SqlLiteral<BigInt> {
 
 pub struct ReportCount;
 
+/// How many rows each counter is split over, so that concurrent closes on the same day rarely
+/// wait for each other's row lock; reads sum them.
+pub const SLOTS: i64 = 8;
+
 impl ReportCount {
     /// The articles the bot cited in a conversation.
     fn cited_articles(conn: &mut AnyConnection, conversation_id: i64) -> QueryResult<Vec<i64>> {
@@ -73,15 +77,18 @@ impl ReportCount {
                 }
             }
         }
+        // Every move is about this one conversation, so all land in its slot, in lock order.
+        let slot = i32::try_from(conversation_id.rem_euclid(SLOTS)).unwrap_or(0);
         for (key, delta) in in_lock_order(moves) {
-            add_to_report_count(conn, &key, delta)?;
+            add_to_report_count(conn, &key, slot, delta)?;
         }
         Ok(())
     }
 
     /// Recomputes every counter from the conversations, their notes and the closure log (after
-    /// loading data in bulk, or when the team's time zone changed). Closed conversations are
-    /// counted by their stored `report_day`; notes and changes by their time in `zone`.
+    /// loading data in bulk, or when the team's time zone changed), into slot 0. Closed
+    /// conversations are counted by their stored `report_day`; notes and changes by their time
+    /// in `zone`.
     pub fn rebuild(conn: &mut AnyConnection, zone: Tz) -> QueryResult<()> {
         diesel::delete(report_counts::table).execute(conn)?;
         // The same SQL on both databases, and no parameters: closed conversations by their day.
@@ -126,7 +133,7 @@ impl ReportCount {
             }
         }
         for (day, n) in escalations {
-            add_to_report_count(conn, &CounterKey::new(day, Metric::Escalated), n)?;
+            add_to_report_count(conn, &CounterKey::new(day, Metric::Escalated), 0, n)?;
         }
         let changes: Vec<(NaiveDateTime, Outcome, Option<i64>)> = closure_log::table
             .filter(closure_log::replaced_outcome.is_not_null())
@@ -142,28 +149,43 @@ impl ReportCount {
                 closed_by_id: actor.unwrap_or(0),
                 ..CounterKey::new(local_day(at, zone), Metric::Changed)
             };
-            add_to_report_count(conn, &key, 1)?;
+            add_to_report_count(conn, &key, 0, 1)?;
         }
         Ok(())
     }
 }
 
-/// Every counter that is not zero, in a fixed order.
+/// A counter's total over its slots: day, metric, outcome, agent involved, closer, article, count.
 type CounterRow = (NaiveDate, Metric, String, bool, i64, i64, i64);
 
 impl ReportCount {
+    /// Every counter whose slots do not add up to zero, in a fixed order.
     fn all_counters(conn: &mut AnyConnection) -> QueryResult<Vec<CounterRow>> {
-        report_counts::table
-            .filter(report_counts::count.ne(0))
-            .order((
+        let rows: Vec<CounterRow> = report_counts::table
+            .select((
                 report_counts::day,
                 report_counts::metric,
                 report_counts::outcome,
                 report_counts::agent_involved,
                 report_counts::closed_by_id,
                 report_counts::article_id,
+                report_counts::count,
             ))
-            .load(conn)
+            .load(conn)?;
+        let mut totals: std::collections::BTreeMap<_, (Metric, i64)> = Default::default();
+        for (day, metric, outcome, involved, closer, article, count) in rows {
+            let key = (day, metric.as_str(), outcome, involved, closer, article);
+            totals.entry(key).or_insert((metric, 0)).1 += count;
+        }
+        Ok(totals
+            .into_iter()
+            .filter(|(_, (_, count))| *count != 0)
+            .map(
+                |((day, _, outcome, involved, closer, article), (metric, count))| {
+                    (day, metric, outcome, involved, closer, article, count)
+                },
+            )
+            .collect())
     }
 
     /// How the live counters differ from a recount (made and rolled back), as sentences.

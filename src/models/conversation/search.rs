@@ -62,11 +62,19 @@ macro_rules! narrowed {
             query = query.filter(conversations::outcome.eq(outcome));
         }
         if let Some(agent) = filter.agent_id {
-            query = query.filter(
-                conversations::assignee_id
-                    .eq(agent)
-                    .or(conversations::closed_by_id.eq(agent)),
-            );
+            query = if filter.only_closed() || filter.state == Some(StateFilter::Closed) {
+                // Closing clears the holder, so among closed conversations a member's are
+                // those they closed: one column, which an index serves newest first.
+                query
+                    .filter(conversations::state.eq(ConversationState::Closed))
+                    .filter(conversations::closed_by_id.eq(agent))
+            } else {
+                query.filter(
+                    conversations::assignee_id
+                        .eq(agent)
+                        .or(conversations::closed_by_id.eq(agent)),
+                )
+            };
         }
         if let Some(from) = filter.from {
             query = query.filter(conversations::last_activity_at.ge(from));

@@ -1,0 +1,1 @@
+DROP INDEX conversations_closer_activity_idx;
