@@ -19,6 +19,12 @@ def _ms(value):
     return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
 
 
+def _cpu(result):
+    if result.get("cpu_app_us") is None:
+        return "–"
+    return f"{result['cpu_app_us']:,.0f} + {result['cpu_db_us']:,.0f} µs"
+
+
 def _mark(met):
     return "" if met is None else (" ✓" if met else " ✗")
 
@@ -32,9 +38,9 @@ def size_table(size, meta, results):
         f"\"p50 alone\"; pgbench -c16 -j2 -T{meta['seconds']} -M prepared; "
         f"hearken serve with {meta['workers']} workers, commit {meta['commit']}.",
         "",
-        "| page | req/s | p50 | p99 | p50 alone | errors | memory RSS / peak | pgbench tps "
-        "| ratio | target |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | req/s | p50 | p99 | p50 alone | errors | memory RSS / peak "
+        "| CPU per request: server + database | pgbench tps | ratio | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         goal, met = target(r["key"], r, size)
@@ -52,7 +58,7 @@ def size_table(size, meta, results):
         lines.append(
             f"| {r['label']} | {_n(r['rps'])} | {_ms(r['p50'])} | {_ms(r['p99'])} "
             f"| {_ms(r.get('p50_solo'))} | {errors} "
-            f"| {memory} | {_n(r.get('pgbench_tps'))} | {ratio} | {goal}{_mark(met)} |"
+            f"| {memory} | {_cpu(r)} | {_n(r.get('pgbench_tps'))} | {ratio} | {goal}{_mark(met)} |"
         )
     close = next((r for r in results if r["key"] == "close"), None)
     if close:

@@ -33,6 +33,35 @@ def free_port():
         return s.getsockname()[1]
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of process `pid` (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # Fields after the command name, which is in parentheses and may hold spaces.
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds():
+    """CPU seconds used so far by every running PostgreSQL process on this machine (its
+    connections to the server under test stay open for a whole run, so a difference over a
+    run is the database's work for it, plus its background processes')."""
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().strip() not in ("postgres", "postmaster"):
+                    continue
+        except OSError:
+            continue
+        total += process_cpu_seconds(pid)
+    return total
+
+
 class Server:
     """`hearken serve` with 2 workers and the default pool, background jobs off (they would close
     the seeded open conversations), its log in `log_path`."""
@@ -86,6 +115,10 @@ class Server:
                 if key in ("VmRSS", "VmHWM"):
                     values[key] = int(rest.split()[0]) / 1024
         return values.get("VmRSS"), values.get("VmHWM")
+
+    def cpu_seconds(self):
+        """CPU time the server has used so far (user + system)."""
+        return process_cpu_seconds(self.pid)
 
     def stop(self):
         if self.process.poll() is None:

@@ -10,7 +10,7 @@ from .capture import Capture, pgbench_script
 from .common import BenchError, say
 from .pages import context, pages, walk_to_deep_page
 from .pg import ensure_seeded, prepare_close_targets, restore_close_targets
-from .server import Browser, Server, csrf_token
+from .server import Browser, Server, csrf_token, postgres_cpu_seconds
 
 
 def close_range(ctx, seconds):
@@ -109,7 +109,9 @@ def run_size(opts, pg, binary, size, workdir, log_path, tpcb_db):
                     opts, pg, db, ctx, base, cookie, token, scripts, tpcb_db, workdir, server
                 )
             else:
-                result = measure_page(opts, pg, db, ctx, page, base, browser, cookie, scripts)
+                result = measure_page(
+                    opts, pg, db, ctx, page, base, browser, cookie, scripts, server
+                )
                 result["rss"], result["hwm"] = server.memory()
                 if page.key in scripts:
                     bench = measure.pgbench(pg, db, opts.seconds, scripts[page.key])
@@ -125,13 +127,27 @@ def run_size(opts, pg, binary, size, workdir, log_path, tpcb_db):
     return ctx, results
 
 
-def measure_page(opts, pg, db, ctx, page, base, browser, cookie, scripts):
+def cpu_per_request(server, run):
+    """Runs `run` (a wrk run returning its result) and adds the server's and the database's
+    CPU time per request to the result, in microseconds: where the time goes, whatever else
+    the machine is doing."""
+    app, database = server.cpu_seconds(), postgres_cpu_seconds()
+    result = run()
+    requests = max(result["requests"], 1)
+    result["cpu_app_us"] = (server.cpu_seconds() - app) * 1e6 / requests
+    result["cpu_db_us"] = (postgres_cpu_seconds() - database) * 1e6 / requests
+    return result
+
+
+def measure_page(opts, pg, db, ctx, page, base, browser, cookie, scripts, server):
     browser.get_ok(page.path)
     env = {"BENCH_ID_MIN": str(ctx.id_min), "BENCH_ID_MAX": str(ctx.id_max)}
     url = base + (page.path if not page.lua else "/")
     if opts.warmup:
         measure.wrk(url, cookie, opts.warmup, script=page.lua, env=env)
-    result = measure.wrk(url, cookie, opts.seconds, script=page.lua, env=env)
+    result = cpu_per_request(
+        server, lambda: measure.wrk(url, cookie, opts.seconds, script=page.lua, env=env)
+    )
     result.pop("output")
     if opts.solo:
         # The same page with one connection: its latency when the server is not busy.
@@ -154,7 +170,10 @@ def measure_close(opts, pg, db, ctx, base, cookie, token, scripts, tpcb_db, work
         "BENCH_THREADS": "2",
     }
     try:
-        result = measure.wrk(base + "/", cookie, opts.seconds, script="close.lua", env=env)
+        result = cpu_per_request(
+            server,
+            lambda: measure.wrk(base + "/", cookie, opts.seconds, script="close.lua", env=env),
+        )
         result["rss"], result["hwm"] = server.memory()
         closed = int(pg.scalar(db, "SELECT count(*) FROM closure_log")) - before
     finally:

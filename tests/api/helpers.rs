@@ -174,7 +174,6 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
     }
 }
 
-/// A client without a cookie store: cookies are sent by hand, as someone replaying them would.
 /// The team's time zone as stored, for tests that act on conversations directly.
 pub fn team_zone(conn: &mut AnyConnection) -> chrono_tz::Tz {
     hearken::models::team_settings::TeamSettings::get(conn)
@@ -183,6 +182,7 @@ pub fn team_zone(conn: &mut AnyConnection) -> chrono_tz::Tz {
         .tz()
 }
 
+/// A client without a cookie store: cookies are sent by hand, as someone replaying them would.
 pub fn bare_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -123,3 +123,53 @@ on_both_backends!(
     a_word_in_thousands_of_conversations_lists_the_newest_first,
     words_match_the_start_of_words_in_any_message,
 );
+
+/// A search the database cannot finish within the statement timeout is cancelled there, and the
+/// page says the search was too broad, suggests a filter and keeps what was typed. (Here the
+/// statement waits on a lock held by another connection, which the timeout counts the same.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_past_the_statement_timeout_says_it_was_too_broad() {
+    use diesel::connection::SimpleConnection;
+    if crate::helpers::postgres_admin_url().is_none() {
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(Backend::Postgres, |config| {
+        config.statement_timeout_seconds = 1;
+    })
+    .await;
+    app.member_signed_in(&app.visitor, "priya", Role::Agent)
+        .await;
+    app.conversation(Some("Noor"), ConversationState::Waiting, None, "Refund?");
+    let mut blocker = PgConnection::establish(&app.database_url).unwrap();
+    blocker
+        .batch_execute("BEGIN; LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+
+    let started = std::time::Instant::now();
+    let response = app.get("/conversations?q=refund+%3Cb%3E").await;
+    let status = response.status().as_u16();
+    let page = response.text().await.unwrap();
+    blocker.batch_execute("ROLLBACK").unwrap();
+
+    assert_eq!(status, 422, "{page}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert!(
+        page.contains("That search was too broad to finish in time."),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"q\" value=\"refund &#60;b&#62;\""),
+        "what was typed is kept, escaped: {page}"
+    );
+    let running: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+         AND state = 'active' AND pid <> pg_backend_pid() \
+         AND query LIKE '%FROM (\"conversations\"%')",
+    ))
+    .get_result(&mut app.db())
+    .unwrap();
+    assert_eq!(running, 0, "the cancelled search no longer runs");
+    // With the lock gone, the same search answers.
+    let found = app.get("/conversations?q=refund").await;
+    assert_eq!(found.status().as_u16(), 200);
+}
