@@ -3,6 +3,7 @@
 
 pub mod announce;
 pub mod commits;
+pub mod fixed_sql;
 pub mod migrations;
 pub mod per_backend;
 pub mod pool;

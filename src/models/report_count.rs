@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::db::fixed_sql::{fixed, FixedSql};
 use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
@@ -14,9 +14,9 @@ use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
 use crate::domain::time::local_day;
 use crate::domain::{Outcome, SystemEvent};
 
-fn total() -> diesel::expression::SqlLiteral<BigInt> {
+fn total() -> FixedSql<BigInt> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
-    sql::<BigInt>("CAST(SUM(report_counts.count) AS BIGINT)")
+    fixed("CAST(SUM(report_counts.count) AS BIGINT)")
 }
 
 pub struct ReportCount;
@@ -302,7 +302,7 @@ impl ReportCount {
         let sum: Option<i64> = report_counts::table
             .filter(report_counts::metric.eq(metric))
             .filter(report_counts::day.between(from, to))
-            .select(sql::<diesel::sql_types::Nullable<BigInt>>(
+            .select(fixed::<diesel::sql_types::Nullable<BigInt>>(
                 "CAST(SUM(report_counts.count) AS BIGINT)",
             ))
             .first(conn)?;

@@ -247,13 +247,13 @@ impl Locked {
     /// noted, and locks the row until the end of the transaction, in one round trip: `FOR
     /// UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time.
     fn read(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Locked>> {
-        use diesel::dsl::sql;
+        use crate::db::fixed_sql::fixed;
         use diesel::sql_types::{Bool, Nullable, Text};
-        let assignee_name = sql::<Nullable<Text>>(
+        let assignee_name = fixed::<Nullable<Text>>(
             "(SELECT users.name FROM users WHERE users.id = conversations.assignee_id)",
         );
         // Whether the current wait already has its "wait time exceeded" note.
-        let wait_noted = sql::<Bool>(
+        let wait_noted = fixed::<Bool>(
             "(conversations.state = 'waiting' AND EXISTS (SELECT 1 FROM messages \
              WHERE messages.conversation_id = conversations.id \
              AND messages.system_event = 'wait_time_exceeded' \

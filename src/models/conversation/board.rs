@@ -5,9 +5,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::Conversation;
+use crate::db::fixed_sql::{fixed, FixedSql};
 use crate::db::schema::conversations;
 use crate::db::AnyConnection;
-use crate::domain::{Author, ConversationState, Outcome};
+use crate::domain::{ConversationState, Outcome};
 use crate::models::customer::Customer;
 
 /// A waiting or assigned conversation as Live support shows it.
@@ -38,13 +39,10 @@ impl Overview {
 
 /// What the customer said last in the conversation of the row, as a column of a query on
 /// `conversations` (by the index on messages' conversation and id: the newest first).
-fn customer_said_last() -> diesel::expression::SqlLiteral<Nullable<Text>> {
-    diesel::dsl::sql(&format!(
-        "(SELECT said.body FROM messages said WHERE said.conversation_id = conversations.id \
-         AND said.author = '{}' ORDER BY said.id DESC LIMIT 1)",
-        Author::Customer.as_str()
-    ))
-}
+const CUSTOMER_SAID_LAST: FixedSql<Nullable<Text>> = fixed(
+    "(SELECT said.body FROM messages said WHERE said.conversation_id = conversations.id \
+     AND said.author = 'customer' ORDER BY said.id DESC LIMIT 1)",
+);
 
 impl Conversation {
     /// Counts for the home page, in one query: the queue and my conversations (indexed counts),
@@ -59,7 +57,7 @@ impl Conversation {
         use crate::domain::counters::Metric;
         use conversations::dsl as c;
         // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
-        let total = || diesel::dsl::sql::<BigInt>("CAST(SUM(report_counts.count) AS BIGINT)");
+        let total = || fixed::<BigInt>("CAST(SUM(report_counts.count) AS BIGINT)");
         let closed_this_week = || {
             counts::table
                 .filter(counts::metric.eq(Metric::Closed))
@@ -114,7 +112,7 @@ impl Conversation {
             .select((
                 Conversation::as_select(),
                 Customer::as_select(),
-                customer_said_last(),
+                CUSTOMER_SAID_LAST,
             ))
             .load(conn)?;
         let mine = conversations::table
@@ -129,7 +127,7 @@ impl Conversation {
             .select((
                 Conversation::as_select(),
                 Customer::as_select(),
-                customer_said_last(),
+                CUSTOMER_SAID_LAST,
             ))
             .load(conn)?;
         Ok((cards(waiting), cards(mine)))
