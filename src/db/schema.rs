@@ -67,6 +67,8 @@ diesel::table! {
         created_at -> Timestamp,
         visitor_token_hash -> Nullable<Text>,
         report_day -> Nullable<Date>,
+        follows_id -> Nullable<BigInt>,
+        came_back_at -> Nullable<Timestamp>,
     }
 }
 
@@ -151,6 +153,21 @@ diesel::table! {
         widget_greeting -> Text,
         widget_launcher_text -> Text,
         widget_origins -> Text,
+        came_back_days -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The customer's answer to "Did we solve your problem?", one per conversation.
+    verdicts (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        answer -> Text,
+        comment -> Nullable<Text>,
+        outcome -> Text,
+        closer -> Text,
+        closed_by_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -160,6 +177,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(closure_log -> conversations (conversation_id));
 diesel::joinable!(citations -> messages (message_id));
 diesel::joinable!(citations -> articles (article_id));
+diesel::joinable!(verdicts -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -174,4 +192,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     citations,
     team_settings,
     report_counts,
+    verdicts,
 );

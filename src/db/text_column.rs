@@ -11,6 +11,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::counters::Metric;
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::time::TeamZone;
 use crate::domain::{Author, ConversationState, Outcome, Role, SystemEvent};
 
@@ -79,4 +80,6 @@ text_column!(
     Role,
     Metric,
     TeamZone,
+    Verdict,
+    Closer,
 );

@@ -128,6 +128,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 auto_close_after_hours: 24,
                 auto_close_outcome: Outcome::Resolved,
                 updated_at: now,
+                came_back_days: 3,
             },
         )?;
         let mut dice = Dice(0x4845_4152_4B45_4E21);

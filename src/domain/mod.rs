@@ -8,6 +8,7 @@ pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_table;
 pub mod local_path;
+pub mod outcomes;
 pub mod report;
 pub mod role;
 pub mod search_words;

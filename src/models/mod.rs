@@ -11,6 +11,7 @@ pub mod session;
 pub mod sign_in_failure;
 pub mod team_settings;
 pub mod user;
+pub mod verdict;
 
 /// The current time as stored: UTC without a zone.
 pub fn now() -> chrono::NaiveDateTime {

@@ -11,6 +11,7 @@ use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
 use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
+use crate::domain::outcomes::Verdict;
 use crate::domain::time::local_day;
 use crate::domain::{Outcome, SystemEvent};
 
@@ -50,6 +51,15 @@ impl ReportCount {
                         ..CounterKey::new(counted.day, Metric::Closed)
                     };
                     moves.push((key, delta));
+                    // The customer's side: came back, their verdict; split like the close.
+                    let verdict = counted.verdict.map(|verdict| match verdict {
+                        Verdict::Yes => Metric::VerdictYes,
+                        Verdict::No => Metric::VerdictNo,
+                    });
+                    let came_back = counted.came_back.then_some(Metric::CameBack);
+                    for metric in [came_back, verdict].into_iter().flatten() {
+                        moves.push((CounterKey { metric, ..key }, delta));
+                    }
                     for article_id in Self::cited_articles(conn, conversation_id)? {
                         let key = CounterKey {
                             metric: Metric::ArticleClosed,
@@ -74,6 +84,10 @@ impl ReportCount {
             }
         }
         for (key, delta) in in_lock_order(moves) {
+            if delta == 0 {
+                // A restated conversation moved out of and back into the same counter.
+                continue;
+            }
             add_to_report_count(conn, &key, delta)?;
         }
         Ok(())
@@ -94,6 +108,22 @@ impl ReportCount {
              GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)",
         )
         .execute(conn)?;
+        // The customer's side of the same conversations, split the same way.
+        for (metric, condition) in [
+            ("came_back", "came_back_at IS NOT NULL"),
+            ("verdict_yes", "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'yes')"),
+            ("verdict_no", "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'no')"),
+        ] {
+            diesel::sql_query(format!(
+                "INSERT INTO report_counts \
+                     (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
+                 SELECT report_day, '{metric}', outcome, agent_involved, COALESCE(closed_by_id, 0), 0, COUNT(*) \
+                 FROM conversations \
+                 WHERE state = 'closed' AND report_day IS NOT NULL AND {condition} \
+                 GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)"
+            ))
+            .execute(conn)?;
+        }
         diesel::sql_query(
             "INSERT INTO report_counts \
                  (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \

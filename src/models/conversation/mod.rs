@@ -4,6 +4,7 @@
 
 mod act;
 mod audit;
+mod came_back;
 mod board;
 mod counts;
 mod due;
@@ -43,6 +44,11 @@ pub struct Conversation {
     pub created_at: NaiveDateTime,
     pub visitor_token_hash: Option<String>,
     pub report_day: Option<chrono::NaiveDate>,
+    /// The earlier conversation of the same customer this one started within the team's
+    /// window after.
+    pub follows_id: Option<i64>,
+    /// When the customer first came back after this conversation closed (within the window).
+    pub came_back_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]

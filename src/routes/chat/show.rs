@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::limits::VisitorGuard;
-use super::visitor::VisitorView;
+use super::visitor::{Judging, VisitorView};
 use crate::db::Pool;
 use crate::domain::Author;
 use crate::error::AppError;
@@ -30,6 +30,9 @@ pub struct ChatPage {
     pub view: VisitorView,
     pub draft: String,
     pub error: Option<&'static str>,
+    /// Why the answer to "Did we solve your problem?" was not taken, and its comment as typed.
+    pub verdict_error: Option<&'static str>,
+    pub verdict_comment: String,
 }
 
 #[derive(Template)]
@@ -51,6 +54,8 @@ pub async fn show(
         view,
         draft: String::new(),
         error: None,
+        verdict_error: None,
+        verdict_comment: String::new(),
     })
 }
 
