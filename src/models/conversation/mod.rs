@@ -17,7 +17,7 @@ pub use board::{BoardCard, Overview};
 pub use counts::StateCounts;
 pub use filter::{ConversationFilter, StateFilter};
 pub use search::Cursor;
-pub use view::ConversationHeader;
+pub use view::{ConversationHeader, VerdictShown};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
