@@ -26,6 +26,7 @@ mod kb;
 mod kb_size;
 mod live;
 mod live_updates;
+mod outcomes;
 mod pool;
 mod races;
 mod reports;

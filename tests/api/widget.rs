@@ -399,6 +399,7 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
     )));
     let mut form = vec![
         ("wait_time_minutes", "15"),
+        ("came_back_days", "3"),
         ("auto_close_after_hours", "24"),
         ("auto_close_outcome", "resolved"),
         ("time_zone", "UTC"),
