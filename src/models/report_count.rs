@@ -317,3 +317,40 @@ impl ReportCount {
         Ok(sum.unwrap_or(0))
     }
 }
+
+/// One row of the customer's side: metric, closer (0: none), whether an agent took part,
+/// outcome, count.
+pub type VoiceRow = (Metric, i64, bool, Outcome, i64);
+
+impl ReportCount {
+    /// Closed, came back and verdict counters of the conversations closed in the period, by
+    /// closer, agent and outcome.
+    pub fn voices(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<VoiceRow>> {
+        report_counts::table
+            .filter(report_counts::metric.eq_any([
+                Metric::Closed,
+                Metric::CameBack,
+                Metric::VerdictYes,
+                Metric::VerdictNo,
+            ]))
+            .filter(report_counts::day.between(from, to))
+            .group_by((
+                report_counts::metric,
+                report_counts::closed_by_id,
+                report_counts::agent_involved,
+                report_counts::outcome,
+            ))
+            .select((
+                report_counts::metric,
+                report_counts::closed_by_id,
+                report_counts::agent_involved,
+                report_counts::outcome,
+                total(),
+            ))
+            .load(conn)
+    }
+}

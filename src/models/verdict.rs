@@ -142,3 +142,50 @@ impl VerdictRow {
             .then_some(conversation.id))
     }
 }
+
+/// A conversation whose customer's verdict contradicts its outcome, as Reports lists it.
+#[derive(Clone, Debug, Queryable)]
+pub struct Disagreement {
+    pub conversation_id: i64,
+    pub customer_name: Option<String>,
+    pub outcome: Outcome,
+    pub answer: Verdict,
+    pub comment: Option<String>,
+    pub closed_by_id: Option<i64>,
+}
+
+impl VerdictRow {
+    /// The latest `limit` disagreements among conversations counted in report days `from` to
+    /// `to`: closed Resolved and answered No, or Unresolved and answered Yes.
+    pub fn disagreements(
+        conn: &mut AnyConnection,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        limit: i64,
+    ) -> QueryResult<Vec<Disagreement>> {
+        use crate::db::schema::{conversations, customers};
+        verdicts::table
+            .inner_join(conversations::table.inner_join(customers::table))
+            .filter(conversations::state.eq(ConversationState::Closed))
+            .filter(conversations::report_day.between(from, to))
+            .filter(
+                verdicts::answer
+                    .eq(Verdict::No)
+                    .and(conversations::outcome.eq(Outcome::Resolved))
+                    .or(verdicts::answer
+                        .eq(Verdict::Yes)
+                        .and(conversations::outcome.eq(Outcome::Unresolved))),
+            )
+            .order((conversations::closed_at.desc(), conversations::id.desc()))
+            .limit(limit)
+            .select((
+                conversations::id,
+                customers::name,
+                conversations::outcome.assume_not_null(),
+                verdicts::answer,
+                verdicts::comment,
+                conversations::closed_by_id,
+            ))
+            .load(conn)
+    }
+}

@@ -136,6 +136,31 @@ pub async fn export(
                 ])?;
             }
         }
+        "customers" => {
+            sheet.row(&[
+                "closed by",
+                "closed",
+                "came back",
+                "came-back share",
+                "answered",
+                "said yes",
+                "yes share",
+                "disagreements",
+            ])?;
+            for line in super::show::voice_lines(&data) {
+                let v = line.voices;
+                sheet.row(&[
+                    line.label,
+                    v.closed.closed().to_string(),
+                    v.came_back.closed().to_string(),
+                    percent(v.came_back_share()),
+                    v.answered().to_string(),
+                    v.yes.closed().to_string(),
+                    percent(v.yes_share()),
+                    v.disagreements().to_string(),
+                ])?;
+            }
+        }
         _ => return Err(AppError::NotFound),
     }
     let filename = format!(

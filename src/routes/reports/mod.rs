@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod export;
 pub mod show;
+pub mod voices;
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
+use crate::domain::outcomes::Voices;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::{local_day, parse_day};
 use crate::error::AppError;
@@ -125,6 +127,8 @@ pub struct MemberRow {
     pub name: String,
     pub split: Split,
     pub changed: i64,
+    /// What the customers of the conversations they closed said and did.
+    pub voices: Voices,
 }
 
 impl MemberRow {
@@ -158,6 +162,7 @@ pub struct ReportData {
     pub changed: (i64, i64),
     pub members: Vec<MemberRow>,
     pub articles: Vec<ArticleRow>,
+    pub customers: voices::CustomerSide,
 }
 
 impl ReportData {
@@ -182,7 +187,8 @@ pub async fn load(
 ) -> Result<Result<ReportData, Vec<String>>, AppError> {
     let query = query.clone();
     db::run(pool, move |conn| {
-        let zone = TeamSettings::get(conn)?.time_zone;
+        let settings = TeamSettings::get(conn)?;
+        let zone = settings.time_zone;
         let zone_name = zone.as_str().to_owned();
         let zone = zone.tz();
         let today = local_day(crate::models::now(), zone);
@@ -215,6 +221,7 @@ pub async fn load(
             },
             split: Split::default(),
             changed: 0,
+            voices: Voices::default(),
         };
         for (id, outcome, n) in ReportCount::closed_by_member(conn, period.from, period.to)? {
             members
@@ -225,6 +232,10 @@ pub async fn load(
         }
         for (id, n) in ReportCount::changes_by_member(conn, period.from, period.to)? {
             members.entry(id).or_insert_with(|| member(id)).changed += n;
+        }
+        let customers = voices::read(conn, period, today, settings.came_back_days)?;
+        for (id, voices) in &customers.by_member {
+            members.entry(*id).or_insert_with(|| member(*id)).voices = *voices;
         }
         let mut members: Vec<MemberRow> = members
             .into_values()
@@ -274,6 +285,7 @@ pub async fn load(
             changed,
             members,
             articles,
+            customers,
         }))
     })
     .await
