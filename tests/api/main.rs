@@ -27,6 +27,7 @@ mod kb_size;
 mod live;
 mod live_updates;
 mod outcomes;
+mod outcomes_replay;
 mod pool;
 mod races;
 mod reports;

@@ -1,0 +1,269 @@
+//! The customer's side of Reports is right by construction: a history of closes, changes of
+//! outcome, returns (either side of the came-back window) and verdicts (some arriving after a
+//! change of outcome) is replayed at chosen times through the model's own doors; every figure is
+//! computed again here from that history alone, and the page, its CSV and its links must agree.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use hearken::db::schema::conversations;
+use hearken::domain::lifecycle::{Action, Actor, Member};
+use hearken::domain::outcomes::Verdict;
+use hearken::domain::{ConversationState, Outcome, Role};
+use hearken::models::conversation::{Acted, Conversation};
+use hearken::models::report_count::ReportCount;
+use hearken::models::verdict::{Given, VerdictRow};
+
+use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::on_both_backends;
+
+#[derive(Clone, Copy)]
+enum Step {
+    TakeOver,
+    Close(Outcome),
+    AutoClose(Outcome),
+    /// The customer starts a new conversation.
+    Return,
+    Answer(Verdict),
+}
+
+struct Case {
+    steps: Vec<(Step, &'static str, NaiveDateTime)>,
+}
+
+/// The figures of one group (everyone, the bot alone, a member), computed from the history.
+#[derive(Default, Debug, PartialEq, Clone, Copy)]
+struct Figures {
+    closed: i64,
+    came_back: i64,
+    answered: i64,
+    yes: i64,
+    disagreements: i64,
+}
+
+const WINDOW_DAYS: i64 = 3;
+
+fn expect(cases: &[Case], today: NaiveDateTime) -> (BTreeMap<&'static str, Figures>, (i64, i64)) {
+    let mut groups: BTreeMap<&'static str, Figures> = BTreeMap::new();
+    let (mut settled_resolved, mut settled_stayed) = (0, 0);
+    let first_day = today.date() - Duration::days(29);
+    let last_settled = today.date() - Duration::days(WINDOW_DAYS + 1);
+    for case in cases {
+        let mut involved = false;
+        let mut close: Option<(Outcome, &'static str, NaiveDateTime)> = None;
+        let mut came_back = false;
+        let mut verdict = None;
+        for &(step, who, at) in &case.steps {
+            match step {
+                Step::TakeOver => involved = true,
+                Step::Close(outcome) => close = Some((outcome, who, at)),
+                Step::AutoClose(outcome) => close = Some((outcome, "automatic", at)),
+                Step::Return => {
+                    let (_, _, closed_at) = close.unwrap();
+                    came_back |= at - closed_at <= Duration::days(WINDOW_DAYS);
+                }
+                Step::Answer(answer) => verdict = verdict.or(Some(answer)),
+            }
+        }
+        let (outcome, who, at) = close.unwrap();
+        if at.date() < first_day {
+            continue;
+        }
+        let resolved = outcome == Outcome::Resolved;
+        let mut add = |group: &'static str| {
+            let figures = groups.entry(group).or_default();
+            figures.closed += 1;
+            figures.came_back += i64::from(came_back);
+            figures.answered += i64::from(verdict.is_some());
+            figures.yes += i64::from(verdict == Some(Verdict::Yes));
+            figures.disagreements += i64::from(matches!(
+                (resolved, verdict),
+                (true, Some(Verdict::No)) | (false, Some(Verdict::Yes))
+            ));
+        };
+        add("Everyone");
+        add(if who == "automatic" { "Closed automatically" } else { who });
+        if !involved {
+            add("Bot alone");
+        }
+        if resolved && at.date() <= last_settled {
+            settled_resolved += 1;
+            settled_stayed += i64::from(!came_back);
+        }
+    }
+    (groups, (settled_resolved, settled_stayed))
+}
+
+fn member(app: &TestApp, name: &'static str, role: Role) -> Actor {
+    let user = app.add_member(
+        name,
+        &format!("{}@example.com", name.to_lowercase()),
+        role,
+        crate::helpers::PASSWORD,
+    );
+    Actor::Member(Member {
+        id: user.id,
+        name: user.name,
+        role,
+    })
+}
+
+fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>) {
+    let mut conn = app.db();
+    for (index, case) in cases.iter().enumerate() {
+        let id = app.conversation(Some("Customer"), ConversationState::Waiting, None, "Hello");
+        let hash = format!("token-{index}");
+        let first_at = case.steps[0].2;
+        diesel::update(conversations::table.find(id))
+            .set((
+                conversations::visitor_token_hash.eq(&hash),
+                conversations::last_activity_at.eq(first_at - Duration::hours(30)),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        for &(step, who, at) in &case.steps {
+            let version = app.stored(id).version;
+            let acted = |action, actor: &Actor, conn: &mut _| {
+                let acted = Conversation::act(conn, id, version, actor, action, at).unwrap();
+                assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
+            };
+            match step {
+                Step::TakeOver => acted(Action::TakeOver, &people[who], &mut conn),
+                Step::Close(outcome) => acted(
+                    Action::Close {
+                        outcome,
+                        reason: None,
+                    },
+                    &people[who],
+                    &mut conn,
+                ),
+                Step::AutoClose(outcome) => acted(
+                    Action::AutoClose { outcome, hours: 24 },
+                    &Actor::System,
+                    &mut conn,
+                ),
+                Step::Return => {
+                    let later = app.conversation(Some("Customer"), ConversationState::Bot, None, "Again");
+                    if let Some(earlier) =
+                        Conversation::returning_from(&mut conn, Some(&hash), None, at, 3).unwrap()
+                    {
+                        Conversation::record_return(&mut conn, later, &earlier, at).unwrap();
+                    }
+                }
+                Step::Answer(answer) => {
+                    let given = VerdictRow::give(&mut conn, &hash, answer, None, at).unwrap();
+                    assert_eq!(given, Given::Stored);
+                }
+            }
+        }
+    }
+}
+
+async fn customer_figures_match_a_replayed_history(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let people: BTreeMap<&'static str, Actor> = [
+        ("Priya", member(&app, "Priya", Role::Agent)),
+        ("Jonas", member(&app, "Jonas", Role::Lead)),
+    ]
+    .into_iter()
+    .collect();
+    let now = hearken::models::now();
+    let ago = |days: i64, hours: i64| now - Duration::days(days) - Duration::hours(hours);
+    let (r, u) = (Outcome::Resolved, Outcome::Unresolved);
+    use Step::*;
+    let cases = vec![
+        // Came back a day later; reclassified by a lead, then the customer's No arrives: it
+        // agrees with the new outcome.
+        Case { steps: vec![
+            (TakeOver, "Priya", ago(20, 2)), (Close(r), "Priya", ago(20, 0)),
+            (Close(u), "Jonas", ago(19, 12)), (Return, "", ago(19, 0)), (Answer(Verdict::No), "", ago(18, 0)),
+        ] },
+        // Resolved, the customer said No: a disagreement.
+        Case { steps: vec![
+            (TakeOver, "Priya", ago(15, 2)), (Close(r), "Priya", ago(15, 0)), (Answer(Verdict::No), "", ago(15, -1)),
+        ] },
+        // Closed automatically (the bot alone), the customer said Yes.
+        Case { steps: vec![(AutoClose(r), "", ago(12, 0)), (Answer(Verdict::Yes), "", ago(11, 0))] },
+        // Inside the window still: provisional.
+        Case { steps: vec![(TakeOver, "Priya", ago(2, 1)), (Close(r), "Priya", ago(2, 0))] },
+        // Came back after the window: stayed resolved.
+        Case { steps: vec![(Close(r), "Jonas", ago(10, 0)), (Return, "", ago(5, 0))] },
+        // Came back just inside the window; unresolved but the customer said Yes.
+        Case { steps: vec![
+            (TakeOver, "Priya", ago(25, 1)), (Close(u), "Priya", ago(25, 0)),
+            (Answer(Verdict::Yes), "", ago(24, 0)), (Return, "", ago(22, 1)),
+        ] },
+        // Resolved, came back just inside the window (a second return changes nothing).
+        Case { steps: vec![
+            (Close(r), "Priya", ago(9, 0)), (Return, "", ago(6, 1)), (Return, "", ago(6, 0)),
+        ] },
+        // Before the period.
+        Case { steps: vec![(Close(r), "Priya", ago(40, 0)), (Return, "", ago(39, 0))] },
+    ];
+    replay(&app, &cases, &people);
+    let (groups, (settled_resolved, settled_stayed)) = expect(&cases, now);
+    assert!(ReportCount::differences_from_rebuild(&mut app.db()).unwrap().is_empty());
+
+    app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
+    let csv = app.get_html("/reports/customers.csv?period=30").await;
+    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let shown: BTreeMap<String, Figures> = rows
+        .iter()
+        .map(|row| {
+            let n = |column: &str| row[column].parse::<i64>().unwrap();
+            (
+                row["closed by"].clone(),
+                Figures {
+                    closed: n("closed"),
+                    came_back: n("came back"),
+                    answered: n("answered"),
+                    yes: n("said yes"),
+                    disagreements: n("disagreements"),
+                },
+            )
+        })
+        .collect();
+    for (group, figures) in &groups {
+        assert_eq!(shown.get(*group), Some(figures), "{group}: {csv}");
+    }
+    assert_eq!(groups["Everyone"].disagreements, 2, "the history has two");
+
+    let page = app.get_html("/reports?period=30").await;
+    let tile = |id: &str| {
+        let start = page.find(&format!("id=\"{id}\"")).unwrap();
+        page[start..start + 900].to_owned()
+    };
+    let stayed = format!("{settled_stayed} of {settled_resolved} resolved; 1 later ones provisional");
+    assert!(tile("tile-stayed").contains(&stayed), "{}", tile("tile-stayed"));
+    assert!(tile("tile-disagree").contains(">2</a>"));
+    // The disagreements, each linked, and the list behind the tile shows exactly them.
+    let disagreeing: Vec<i64> = conversations::table
+        .select(conversations::id)
+        .filter(conversations::id.eq_any(
+            hearken::db::schema::verdicts::table.select(hearken::db::schema::verdicts::conversation_id),
+        ))
+        .load(&mut app.db())
+        .unwrap();
+    let list_link = page
+        .split("id=\"tile-disagree\"")
+        .nth(1)
+        .and_then(|rest| rest.split("href=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&#38;", "&");
+    let list = app.get_html(&list_link).await;
+    let linked: Vec<i64> = disagreeing
+        .into_iter()
+        .filter(|id| list.contains(&format!("href=\"/conversations/{id}\"")))
+        .collect();
+    assert_eq!(linked.len(), 2, "{list_link}");
+    for id in linked {
+        assert!(page.contains(&format!("<a href=\"/conversations/{id}\">#{id}")));
+    }
+}
+
+on_both_backends!(customer_figures_match_a_replayed_history);
