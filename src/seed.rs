@@ -436,6 +436,7 @@ pub fn seed(
         ],
     )?;
     ReportCount::rebuild(conn, zone)?;
+    crate::models::time_count::TimeCount::rebuild(conn, zone)?;
     // Fresh statistics, or PostgreSQL plans the new rows blind (seen: 17 ms instead of 0.3 ms
     // for one query of the conversation view). Both backends know ANALYZE.
     diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE")?;

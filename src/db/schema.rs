@@ -158,6 +158,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Response and resolution times as per-day histograms (see `domain::times`).
+    time_counts (day, metric, member_id, bucket) {
+        day -> Date,
+        metric -> Text,
+        member_id -> BigInt,
+        bucket -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     /// The customer's answer to "Did we solve your problem?", one per conversation.
     verdicts (id) {
         id -> BigInt,
@@ -193,4 +204,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_settings,
     report_counts,
     verdicts,
+    time_counts,
 );

@@ -13,6 +13,7 @@ use super::MultiBackend;
 use crate::domain::counters::Metric;
 use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::time::TeamZone;
+use crate::domain::times::TimeMetric;
 use crate::domain::{Author, ConversationState, Outcome, Role, SystemEvent};
 
 /// A value with one stored text form.
@@ -82,4 +83,5 @@ text_column!(
     TeamZone,
     Verdict,
     Closer,
+    TimeMetric,
 );

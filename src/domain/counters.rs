@@ -83,6 +83,8 @@ pub struct Counted {
     pub came_back: bool,
     /// The customer's own verdict, if they gave one.
     pub verdict: Option<Verdict>,
+    /// Seconds from the start of the conversation to this close (its resolution time).
+    pub resolved_in: i64,
 }
 
 /// A conversation's side of a change: its state and, when closed, how it is counted.
@@ -165,6 +167,7 @@ mod tests {
             closed_by_id: by,
             came_back: false,
             verdict: None,
+            resolved_in: 3600,
         })
     }
 

@@ -15,6 +15,7 @@ pub mod search_words;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod times;
 pub mod widget;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};

@@ -34,11 +34,23 @@ pub struct NewMessage<'a> {
 }
 
 impl Message {
+    /// Writes a message; an agent's first message of a wait also counts its response time
+    /// (call in the transaction that writes it, as every writer does).
     pub fn create(conn: &mut AnyConnection, new: &NewMessage<'_>) -> QueryResult<Message> {
-        diesel::insert_into(messages::table)
+        let message: Message = diesel::insert_into(messages::table)
             .values(new)
             .returning(messages::all_columns)
-            .get_result(conn)
+            .get_result(conn)?;
+        if message.author == Author::Agent {
+            crate::models::time_count::TimeCount::agent_wrote(
+                conn,
+                message.conversation_id,
+                message.id,
+                message.author_user_id,
+                message.created_at,
+            )?;
+        }
+        Ok(message)
     }
 
     pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {

@@ -10,6 +10,7 @@ pub mod server_secret;
 pub mod session;
 pub mod sign_in_failure;
 pub mod team_settings;
+pub mod time_count;
 pub mod user;
 pub mod verdict;
 

@@ -12,6 +12,8 @@ use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
 use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
 use crate::domain::outcomes::Verdict;
+use crate::domain::times::{bucket_of, TimeMetric};
+use crate::models::time_count::TimeCount;
 use crate::domain::time::local_day;
 use crate::domain::{Outcome, SystemEvent};
 
@@ -41,6 +43,7 @@ impl ReportCount {
         changes: &[CounterChange],
     ) -> QueryResult<()> {
         let mut moves = Vec::new();
+        let mut times = Vec::new();
         for change in changes {
             match *change {
                 CounterChange::Closed { counted, delta } => {
@@ -57,6 +60,15 @@ impl ReportCount {
                         Verdict::No => Metric::VerdictNo,
                     });
                     let came_back = counted.came_back.then_some(Metric::CameBack);
+                    times.push((
+                        (
+                            counted.day,
+                            TimeMetric::Resolution,
+                            counted.closed_by_id.unwrap_or(0),
+                            bucket_of(counted.resolved_in),
+                        ),
+                        delta,
+                    ));
                     for metric in [came_back, verdict].into_iter().flatten() {
                         moves.push((CounterKey { metric, ..key }, delta));
                     }
@@ -90,7 +102,7 @@ impl ReportCount {
             }
             add_to_report_count(conn, &key, delta)?;
         }
-        Ok(())
+        TimeCount::apply(conn, times)
     }
 
     /// Recomputes every counter from the conversations, their notes and the closure log (after

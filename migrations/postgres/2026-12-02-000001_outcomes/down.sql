@@ -1,3 +1,4 @@
+DROP TABLE time_counts;
 DELETE FROM report_counts WHERE metric IN ('came_back', 'verdict_yes', 'verdict_no');
 ALTER TABLE report_counts DROP CONSTRAINT report_counts_metric_check;
 ALTER TABLE report_counts ADD CONSTRAINT report_counts_metric_check CHECK (metric IN (

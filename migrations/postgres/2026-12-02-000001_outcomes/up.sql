@@ -35,3 +35,17 @@ CREATE TABLE verdicts (
 ALTER TABLE report_counts DROP CONSTRAINT report_counts_metric_check;
 ALTER TABLE report_counts ADD CONSTRAINT report_counts_metric_check CHECK (metric IN (
     'closed', 'article_closed', 'escalated', 'changed', 'came_back', 'verdict_yes', 'verdict_no'));
+
+-- Response and resolution times as per-day histograms, so medians and 90th percentiles come
+-- from counters, not from reading conversations. day: the team's local day of the first agent
+-- message of a wait ('first_response', credited to who wrote it) or of the latest close
+-- ('resolution', credited to who closed; 0: nobody); bucket: the time in seconds, exact below
+-- a minute, then in steps of 5% (see domain::times).
+CREATE TABLE time_counts (
+    day       DATE NOT NULL,
+    metric    TEXT NOT NULL CHECK (metric IN ('first_response', 'resolution')),
+    member_id BIGINT NOT NULL,
+    bucket    INTEGER NOT NULL,
+    count     BIGINT NOT NULL,
+    PRIMARY KEY (day, metric, member_id, bucket)
+);

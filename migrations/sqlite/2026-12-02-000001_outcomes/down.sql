@@ -1,3 +1,4 @@
+DROP TABLE time_counts;
 CREATE TABLE report_counts_old (
     day            DATE NOT NULL,
     metric         TEXT NOT NULL CHECK (metric IN ('closed', 'article_closed', 'escalated', 'changed')),

@@ -148,14 +148,15 @@ impl Conversation {
     /// How the report counters count this conversation now, if they do, with the customer's
     /// `verdict` on it (kept in its own table).
     pub(crate) fn counted(&self, verdict: Option<Verdict>) -> Option<Counted> {
-        match (self.state, self.outcome, self.report_day) {
-            (ConversationState::Closed, Some(outcome), Some(day)) => Some(Counted {
+        match (self.state, self.outcome, self.report_day, self.closed_at) {
+            (ConversationState::Closed, Some(outcome), Some(day), Some(closed_at)) => Some(Counted {
                 day,
                 outcome,
                 agent_involved: self.agent_involved,
                 closed_by_id: self.closed_by_id,
                 came_back: self.came_back_at.is_some(),
                 verdict,
+                resolved_in: (closed_at - self.created_at).num_seconds(),
             }),
             _ => None,
         }
@@ -245,6 +246,7 @@ impl Conversation {
                     closed_by_id: transition.closed_by_id,
                     came_back: self.came_back_at.is_some(),
                     verdict,
+                    resolved_in: (at - self.created_at).num_seconds(),
                 }),
         };
         ReportCount::apply(conn, self.id, &counter_changes(before, after, today))
