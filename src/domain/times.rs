@@ -96,6 +96,25 @@ impl Times {
     pub fn resolutions(&self) -> i64 {
         self.resolution.values().sum()
     }
+
+    pub fn merge(&mut self, other: &Times) {
+        for (bucket, n) in &other.first_response {
+            *self.first_response.entry(*bucket).or_default() += n;
+        }
+        for (bucket, n) in &other.resolution {
+            *self.resolution.entry(*bucket).or_default() += n;
+        }
+    }
+
+    /// The first response time's `q` quantile, in seconds.
+    pub fn response(&self, q: f64) -> Option<i64> {
+        quantile(&self.first_response, q)
+    }
+
+    /// The resolution time's `q` quantile, in seconds.
+    pub fn resolved(&self, q: f64) -> Option<i64> {
+        quantile(&self.resolution, q)
+    }
 }
 
 #[cfg(test)]

@@ -267,3 +267,129 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
 }
 
 on_both_backends!(customer_figures_match_a_replayed_history);
+
+/// A wait: escalated at `start`, taken over and answered by `agent` after `answer` seconds;
+/// then handed back (the next wait of the same conversation counts on its own).
+struct Wait {
+    start: NaiveDateTime,
+    agent: &'static str,
+    answer: i64,
+}
+
+/// The `q` quantile by nearest rank of `times`.
+fn nearest_rank(mut times: Vec<i64>, q: f64) -> i64 {
+    times.sort_unstable();
+    let rank = ((q * times.len() as f64).ceil() as usize).max(1);
+    times[rank - 1]
+}
+
+async fn times_match_a_replayed_history(backend: Backend) {
+    use hearken::domain::{Author, SystemEvent};
+    use hearken::models::message::{Message, NewMessage};
+    let app = spawn_app(backend).await;
+    let people: BTreeMap<&'static str, Actor> = [
+        ("Priya", member(&app, "Priya", Role::Agent)),
+        ("Jonas", member(&app, "Jonas", Role::Lead)),
+    ]
+    .into_iter()
+    .collect();
+    let now = hearken::models::now();
+    let at = |days: i64, minutes: i64| now - Duration::days(days) + Duration::minutes(minutes);
+    // (start of the conversation, its waits, who closes and when).
+    let histories: Vec<(NaiveDateTime, Vec<Wait>, &'static str, NaiveDateTime)> = vec![
+        (at(10, 0), vec![
+            Wait { start: at(10, 5), agent: "Priya", answer: 40 },
+            // Handed back, waits again: counted on its own, not from the first wait.
+            Wait { start: at(10, 300), agent: "Jonas", answer: 1_800 },
+        ], "Jonas", at(10, 400)),
+        (at(8, 0), vec![Wait { start: at(8, 1), agent: "Priya", answer: 600 }], "Priya", at(7, 0)),
+        (at(5, 0), vec![Wait { start: at(5, 2), agent: "Priya", answer: 95 }], "Priya", at(5, 60)),
+        (at(3, 0), vec![Wait { start: at(3, 10), agent: "Jonas", answer: 7_200 }], "Jonas", at(2, 0)),
+    ];
+    let mut conn = app.db();
+    let mut responses: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut resolutions: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for (started, waits, closer, closed) in &histories {
+        let id = app.conversation(Some("Customer"), ConversationState::Bot, None, "Hello");
+        diesel::update(conversations::table.find(id))
+            .set(conversations::created_at.eq(started))
+            .execute(&mut conn)
+            .unwrap();
+        let act = |conn: &mut _, actor: &Actor, action, when| {
+            let version = app.stored(id).version;
+            let acted = Conversation::act(conn, id, version, actor, action, when).unwrap();
+            assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
+        };
+        for (index, wait) in waits.iter().enumerate() {
+            let escalate = Action::Escalate(SystemEvent::CustomerRequestedHuman);
+            act(&mut conn, &Actor::Bot, escalate, wait.start);
+            let agent = &people[wait.agent];
+            act(&mut conn, agent, Action::TakeOver, wait.start + Duration::seconds(1));
+            let answered = wait.start + Duration::seconds(wait.answer);
+            for extra in 0..2 {
+                // The second message of the same wait is not a first response.
+                Message::create(&mut conn, &NewMessage {
+                    conversation_id: id,
+                    author: Author::Agent,
+                    author_user_id: agent.member().map(|m| m.id),
+                    body: "Hello, I am here.",
+                    system_event: None,
+                    event_outcome: None,
+                    created_at: answered + Duration::seconds(extra * 5),
+                })
+                .unwrap();
+            }
+            responses.entry(wait.agent).or_default().push(wait.answer);
+            responses.entry("Everyone").or_default().push(wait.answer);
+            if index + 1 < waits.len() {
+                act(&mut conn, agent, Action::HandBack, answered + Duration::seconds(30));
+            }
+        }
+        let close = Action::Close { outcome: Outcome::Resolved, reason: None };
+        act(&mut conn, &people[*closer], close, *closed);
+        let seconds = (*closed - *started).num_seconds();
+        resolutions.entry(closer).or_default().push(seconds);
+        resolutions.entry("Everyone").or_default().push(seconds);
+    }
+    let differences =
+        hearken::models::time_count::TimeCount::differences_from_rebuild(&mut conn).unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+
+    app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
+    let csv = app.get_html("/reports/times.csv?period=30").await;
+    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let row = |label: &str| {
+        rows.iter()
+            .find(|row| row["scope"] == "member" && row["label"] == label)
+            .unwrap_or_else(|| panic!("{label}: {csv}"))
+    };
+    // Shown to within 5% below a minute's worth, never above the true value.
+    let close_to = |shown: &str, exact: i64| {
+        let shown: i64 = shown.parse().unwrap();
+        shown <= exact && shown as f64 >= exact as f64 * 0.95 - 1.0
+    };
+    for (who, times) in &responses {
+        let row = row(who);
+        assert_eq!(row["first responses"], times.len().to_string(), "{who}");
+        for (column, q) in [("first response median seconds", 0.5), ("first response p90 seconds", 0.9)] {
+            let exact = nearest_rank(times.clone(), q);
+            assert!(close_to(&row[column], exact), "{who} {column}: {} vs {exact}", row[column]);
+        }
+    }
+    for (who, times) in &resolutions {
+        let row = row(who);
+        assert_eq!(row["resolutions"], times.len().to_string(), "{who}");
+        for (column, q) in [("resolution median seconds", 0.5), ("resolution p90 seconds", 0.9)] {
+            let exact = nearest_rank(times.clone(), q);
+            assert!(close_to(&row[column], exact), "{who} {column}: {} vs {exact}", row[column]);
+        }
+    }
+    let page = app.get_html("/reports?period=30").await;
+    assert!(page.contains("Response and resolution times"));
+    assert!(page.contains("per wait"), "the definition is beside the figures");
+}
+
+on_both_backends!(times_match_a_replayed_history);

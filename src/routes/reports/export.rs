@@ -161,6 +161,35 @@ pub async fn export(
                 ])?;
             }
         }
+        "times" => {
+            sheet.row(&[
+                "scope",
+                "label",
+                "first responses",
+                "first response median seconds",
+                "first response p90 seconds",
+                "resolutions",
+                "resolution median seconds",
+                "resolution p90 seconds",
+            ])?;
+            let (buckets, members) = super::show::time_lines(&data);
+            let seconds = |s: Option<i64>| s.map(|s| s.to_string()).unwrap_or_default();
+            for (scope, lines) in [(data.by.as_str(), buckets), ("member", members)] {
+                for line in lines {
+                    let t = &line.times;
+                    sheet.row(&[
+                        scope.to_owned(),
+                        line.label,
+                        t.responses().to_string(),
+                        seconds(t.response(0.5)),
+                        seconds(t.response(0.9)),
+                        t.resolutions().to_string(),
+                        seconds(t.resolved(0.5)),
+                        seconds(t.resolved(0.9)),
+                    ])?;
+                }
+            }
+        }
         _ => return Err(AppError::NotFound),
     }
     let filename = format!(

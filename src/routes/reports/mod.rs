@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod export;
 pub mod show;
+pub mod times;
 pub mod voices;
 
 use std::collections::HashMap;
@@ -163,6 +164,7 @@ pub struct ReportData {
     pub members: Vec<MemberRow>,
     pub articles: Vec<ArticleRow>,
     pub customers: voices::CustomerSide,
+    pub times: times::TimeFigures,
 }
 
 impl ReportData {
@@ -234,6 +236,7 @@ pub async fn load(
             members.entry(id).or_insert_with(|| member(id)).changed += n;
         }
         let customers = voices::read(conn, period, today, settings.came_back_days)?;
+        let times = times::read(conn, period)?;
         for (id, voices) in &customers.by_member {
             members.entry(*id).or_insert_with(|| member(*id)).voices = *voices;
         }
@@ -286,6 +289,7 @@ pub async fn load(
             members,
             articles,
             customers,
+            times,
         }))
     })
     .await

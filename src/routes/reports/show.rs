@@ -9,6 +9,7 @@ use super::{load, ArticleRow, MemberRow, ReportData, ReportQuery, MIN_SAMPLE, PE
 use crate::db::Pool;
 use crate::domain::report::{percent, trend_of_count, trend_of_share, Granularity, Period, Split};
 use crate::domain::outcomes::{Verdict, Voices};
+use crate::domain::times::Times;
 use crate::domain::Outcome;
 use crate::error::AppError;
 use crate::routes::conversations::list_query::ListQuery;
@@ -38,6 +39,9 @@ struct ReportView {
     data: ReportData,
     /// The customer's side, overall, for the bot alone and per member.
     voice_lines: Vec<VoiceLine>,
+    /// Response and resolution times per day or week, and per member.
+    time_buckets: Vec<TimeLine>,
+    time_members: Vec<TimeLine>,
     tiles: Vec<Tile>,
     chart: String,
     buckets: Vec<(Period, Split)>,
@@ -87,6 +91,56 @@ pub fn voice_lines(data: &ReportData) -> Vec<VoiceLine> {
         list: data.closed_list().with_closed_by(m.closer()),
     }));
     lines
+}
+
+/// One row of the times table: whose or which period, and its times.
+pub struct TimeLine {
+    pub label: String,
+    pub times: Times,
+    /// The conversations whose resolution times these are.
+    pub closed: ListQuery,
+}
+
+impl TimeLine {
+    pub fn response(&self, q: f64) -> String {
+        super::times::label(self.times.response(q))
+    }
+
+    pub fn resolved(&self, q: f64) -> String {
+        super::times::label(self.times.resolved(q))
+    }
+}
+
+/// The times per day or week, then overall and per member.
+pub fn time_lines(data: &ReportData) -> (Vec<TimeLine>, Vec<TimeLine>) {
+    let per_bucket = data
+        .period
+        .buckets(data.by)
+        .into_iter()
+        .map(|bucket| TimeLine {
+            label: bucket.label(),
+            times: data.times.in_bucket(bucket),
+            closed: ListQuery::closed_in(bucket),
+        })
+        .collect();
+    let mut per_member = vec![TimeLine {
+        label: "Everyone".to_owned(),
+        times: data.times.total.clone(),
+        closed: data.closed_list(),
+    }];
+    for (id, times) in &data.times.by_member {
+        let member = data.members.iter().find(|m| m.id == *id);
+        per_member.push(TimeLine {
+            label: match (id, member) {
+                (0, _) => "Nobody (automatic closing)".to_owned(),
+                (_, Some(member)) => member.name.clone(),
+                (id, None) => format!("Member #{id}"),
+            },
+            times: times.clone(),
+            closed: data.closed_list().with_closed_by((*id != 0).then_some(*id)),
+        });
+    }
+    (per_bucket, per_member)
 }
 
 impl ReportView {
@@ -279,7 +333,10 @@ pub async fn show(
             let (bot, agent) = data.counts.split_in(data.period);
             let mut all_tiles = tiles(&data);
             all_tiles.extend(customer_tiles(&data));
+            let (time_buckets, time_members) = time_lines(&data);
             let report = ReportView {
+                time_buckets,
+                time_members,
                 voice_lines: voice_lines(&data),
                 tiles: all_tiles,
                 chart,
