@@ -4,6 +4,7 @@ pub mod article;
 pub mod conversation;
 pub mod counters;
 pub mod credentials;
+pub mod edit_effect;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_table;

@@ -366,3 +366,33 @@ impl ReportCount {
             .load(conn)
     }
 }
+
+impl ReportCount {
+    /// (article, day, outcome, conversations) for these articles between `from` and `to`.
+    pub fn article_days(
+        conn: &mut AnyConnection,
+        articles: &[i64],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(i64, NaiveDate, Outcome, i64)>> {
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        report_counts::table
+            .filter(report_counts::metric.eq(Metric::ArticleClosed))
+            .filter(report_counts::article_id.eq_any(articles))
+            .filter(report_counts::day.between(from, to))
+            .group_by((
+                report_counts::article_id,
+                report_counts::day,
+                report_counts::outcome,
+            ))
+            .select((
+                report_counts::article_id,
+                report_counts::day,
+                report_counts::outcome,
+                total(),
+            ))
+            .load(conn)
+    }
+}

@@ -3,6 +3,7 @@
 //! Every figure comes from the per-day counters and links to the conversations behind it.
 
 pub mod chart;
+pub mod edits;
 pub mod export;
 pub mod show;
 pub mod times;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
+use crate::domain::edit_effect::EditEffect;
 use crate::domain::outcomes::Voices;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::{local_day, parse_day};
@@ -144,6 +146,8 @@ pub struct ArticleRow {
     pub title: String,
     pub slug: String,
     pub split: Split,
+    /// Before and after its last edit, if it was edited.
+    pub edit: Option<EditEffect>,
 }
 
 impl ArticleRow {
@@ -255,6 +259,7 @@ pub async fn load(
         for (id, outcome, n) in ReportCount::by_article(conn, period.from, period.to)? {
             by_article.entry(id).or_default().add(outcome, n);
         }
+        let by_article_ids: std::collections::HashSet<i64> = by_article.keys().copied().collect();
         let mut articles: Vec<ArticleRow> = by_article
             .into_iter()
             .filter(|(_, split)| split.closed() > 0)
@@ -268,6 +273,7 @@ pub async fn load(
                     title,
                     slug,
                     split,
+                    edit: None,
                 }
             })
             .collect();
@@ -278,6 +284,14 @@ pub async fn load(
                 .then(b.split.closed().cmp(&a.split.closed()))
                 .then(a.title.cmp(&b.title))
         });
+        let listed: Vec<_> = Article::edit_times(conn)?
+            .into_iter()
+            .filter(|(id, ..)| by_article_ids.contains(id))
+            .collect();
+        let mut effects = edits::effects(conn, &listed, zone, today)?;
+        for article in &mut articles {
+            article.edit = effects.remove(&article.id);
+        }
         Ok(Ok(ReportData {
             period,
             previous,
