@@ -393,3 +393,77 @@ async fn times_match_a_replayed_history(backend: Backend) {
 }
 
 on_both_backends!(times_match_a_replayed_history);
+
+async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
+    use hearken::db::schema::articles;
+    use hearken::domain::{Author, SystemEvent};
+    use hearken::models::message::{Message, NewMessage};
+    let app = spawn_app(backend).await;
+    let priya = member(&app, "Priya", Role::Agent);
+    let article = app.article("Returns and refunds");
+    let now = hearken::models::now();
+    diesel::update(articles::table.find(article))
+        .set((
+            articles::created_at.eq(now - Duration::days(90)),
+            articles::updated_at.eq(now - Duration::days(12)),
+        ))
+        .execute(&mut app.db())
+        .unwrap();
+    // (days ago closed, outcome): 12 before the edit (8 unresolved), 10 after (2 unresolved),
+    // and some that do not count: on the edit's day, or before the 30 days.
+    let mut closes: Vec<(i64, Outcome)> = Vec::new();
+    closes.extend((0..8).map(|i| (14 + i, Outcome::Unresolved)));
+    closes.extend((0..4).map(|i| (20 + i, Outcome::Resolved)));
+    closes.extend((0..2).map(|i| (3 + i, Outcome::Unresolved)));
+    closes.extend((0..8).map(|i| (2 + i, Outcome::Resolved)));
+    closes.push((12, Outcome::Unresolved));
+    closes.push((50, Outcome::Unresolved));
+    let mut conn = app.db();
+    for (days, outcome) in &closes {
+        let id = app.conversation(Some("Customer"), ConversationState::Waiting, None, "Hi");
+        let cited = Message::create(&mut conn, &NewMessage {
+            conversation_id: id,
+            author: Author::Bot,
+            author_user_id: None,
+            body: "See this article.",
+            system_event: None::<SystemEvent>,
+            event_outcome: None,
+            created_at: now - Duration::days(60),
+        })
+        .unwrap();
+        Message::cite(&mut conn, cited.id, article).unwrap();
+        let close = Action::Close { outcome: *outcome, reason: None };
+        let at = now - Duration::days(*days);
+        let acted = Conversation::act(&mut conn, id, 1, &priya, close, at).unwrap();
+        assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
+    }
+    // Counted independently: which side of the edit's day each close falls on.
+    let edit_day = (now - Duration::days(12)).date();
+    let side = |before: bool| {
+        let chosen: Vec<&(i64, Outcome)> = closes
+            .iter()
+            .filter(|(days, _)| {
+                let day = (now - Duration::days(*days)).date();
+                let gap = (day - edit_day).num_days();
+                if before { (-30..0).contains(&gap) } else { (1..=30).contains(&gap) }
+            })
+            .collect();
+        let unresolved = chosen.iter().filter(|(_, o)| *o == Outcome::Unresolved).count();
+        (unresolved as f64 * 100.0 / chosen.len() as f64, chosen.len())
+    };
+    let ((before_share, before_n), (after_share, after_n)) = (side(true), side(false));
+    let shown = |share: f64| format!("{share:.1}%");
+    let expected = format!(
+        "{} unresolved of {before_n} before → {} of {after_n} after",
+        shown(before_share),
+        shown(after_share)
+    );
+    app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
+    let reports = app.get_html("/reports?period=90").await;
+    assert!(reports.contains(&expected), "{expected}");
+    assert!(!reports.contains("too few to judge</span></td></tr>"), "12 and 10 are enough");
+    let page = app.get_html("/kb/returns-and-refunds").await;
+    assert!(page.contains("Did the last edit help?") && page.contains(&expected), "{page}");
+}
+
+on_both_backends!(an_articles_last_edit_is_judged_before_and_after);
