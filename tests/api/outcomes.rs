@@ -58,6 +58,9 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
     let page = customer.get_html("/chat").await;
     assert!(page.contains("Did we solve your problem?"));
     assert!(!page.to_lowercase().contains("resolved"));
+    // The history the page refreshes when its stream hears of the close asks it too.
+    let history = customer.get_html("/chat/history").await;
+    assert!(history.contains("Did we solve your problem?"));
     let answered = customer
         .submit(
             "/chat",

@@ -399,7 +399,6 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
     )));
     let mut form = vec![
         ("wait_time_minutes", "15"),
-        ("came_back_days", "3"),
         ("auto_close_after_hours", "24"),
         ("auto_close_outcome", "resolved"),
         ("time_zone", "UTC"),
@@ -410,6 +409,7 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
             "widget_origins",
             "https://shop.example.com\nshop.example.com/cart",
         ),
+        ("came_back_days", "3"),
     ];
 
     let refused = app.submit("/settings", "/settings", &form).await;

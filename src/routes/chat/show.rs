@@ -39,6 +39,10 @@ pub struct ChatPage {
 #[template(path = "chat/_history.html")]
 struct HistoryPart {
     view: VisitorView,
+    /// The verdict question, once the conversation closed, is part of the history.
+    csrf: String,
+    verdict_error: Option<&'static str>,
+    verdict_comment: String,
 }
 
 pub async fn show(
@@ -65,6 +69,12 @@ pub async fn history(
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     guard.read_or_refuse(&req)?;
-    let view = load(&req, &pool, &WebSession::from_request(&req)).await?;
-    render(&HistoryPart { view })
+    let session = WebSession::from_request(&req);
+    let view = load(&req, &pool, &session).await?;
+    render(&HistoryPart {
+        view,
+        csrf: session.csrf_token(),
+        verdict_error: None,
+        verdict_comment: String::new(),
+    })
 }

@@ -169,6 +169,8 @@ pub struct ReportData {
     pub articles: Vec<ArticleRow>,
     pub customers: voices::CustomerSide,
     pub times: times::TimeFigures,
+    /// Every member's name, for the rows of members who did not close anything.
+    pub names: HashMap<i64, String>,
 }
 
 impl ReportData {
@@ -304,6 +306,7 @@ pub async fn load(
             articles,
             customers,
             times,
+            names,
         }))
     })
     .await

@@ -129,11 +129,10 @@ pub fn time_lines(data: &ReportData) -> (Vec<TimeLine>, Vec<TimeLine>) {
         closed: data.closed_list(),
     }];
     for (id, times) in &data.times.by_member {
-        let member = data.members.iter().find(|m| m.id == *id);
         per_member.push(TimeLine {
-            label: match (id, member) {
+            label: match (id, data.names.get(id)) {
                 (0, _) => "Nobody (automatic closing)".to_owned(),
-                (_, Some(member)) => member.name.clone(),
+                (_, Some(name)) => name.clone(),
                 (id, None) => format!("Member #{id}"),
             },
             times: times.clone(),
@@ -154,10 +153,10 @@ impl ReportView {
             None => "Nobody (bot or automatic)".to_owned(),
             Some(id) => self
                 .data
-                .members
-                .iter()
-                .find(|m| m.id == *id)
-                .map_or_else(|| format!("Member #{id}"), |m| m.name.clone()),
+                .names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("Member #{id}")),
         }
     }
 
