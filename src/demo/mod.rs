@@ -2,6 +2,7 @@
 //! over the last 90 days in every state. Loaded only into a database without conversations.
 
 mod data;
+mod outcomes;
 mod story;
 
 use chrono::Duration;
@@ -144,6 +145,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
             summary.conversations += 1;
             summary.messages += story.messages;
         }
+        outcomes::play(conn, &mut dice, now)?;
         Ok(DemoOutcome::Loaded(summary))
     });
     match result {
