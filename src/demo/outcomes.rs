@@ -83,7 +83,14 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
             hours: 24,
         };
         let closed_at = back_at + Duration::hours(25);
-        Conversation::act(conn, again.id, again.version, &Actor::System, close, closed_at)?;
+        Conversation::act(
+            conn,
+            again.id,
+            again.version,
+            &Actor::System,
+            close,
+            closed_at,
+        )?;
     }
     // The first article was improved about two weeks ago.
     let edited = now - Duration::days(15);

@@ -61,7 +61,10 @@ impl Closer {
 }
 
 /// A verdict as typed: the answer and an optional comment.
-pub fn parse_verdict(answer: &str, comment: &str) -> Result<(Verdict, Option<String>), &'static str> {
+pub fn parse_verdict(
+    answer: &str,
+    comment: &str,
+) -> Result<(Verdict, Option<String>), &'static str> {
     let Ok(answer) = answer.parse::<Verdict>() else {
         return Err("Choose Yes or No.");
     };
@@ -179,7 +182,11 @@ mod tests {
             (Unresolved, Verdict::No,  false),
         ];
         for (outcome, verdict, disagrees) in table {
-            assert_eq!(verdict.disagrees_with(outcome), disagrees, "{outcome:?} {verdict:?}");
+            assert_eq!(
+                verdict.disagrees_with(outcome),
+                disagrees,
+                "{outcome:?} {verdict:?}"
+            );
         }
     }
 
@@ -208,7 +215,11 @@ mod tests {
             (at(1, 10), at(2, 11), 1, false),
         ];
         for (closed, started, days, within) in table {
-            assert_eq!(within_window(closed, started, days), within, "{closed} {started} {days}");
+            assert_eq!(
+                within_window(closed, started, days),
+                within,
+                "{closed} {started} {days}"
+            );
         }
         let today = at(10, 0).date();
         assert_eq!(settled_through(today, 3), at(6, 0).date());
@@ -236,7 +247,11 @@ mod tests {
         }
         assert_eq!(voices.came_back_share(), Some(20.0));
         assert_eq!(voices.answered(), 12);
-        assert_eq!(voices.disagreements(), 3, "2 resolved said no, 1 unresolved said yes");
+        assert_eq!(
+            voices.disagreements(),
+            3,
+            "2 resolved said no, 1 unresolved said yes"
+        );
         assert_eq!(voices.stayed_resolved(), 8);
         assert_eq!(voices.stayed_resolved_share(), Some(80.0));
         assert_eq!(Voices::default().yes_share(), None);

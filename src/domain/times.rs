@@ -129,8 +129,14 @@ mod tests {
             assert!(bucket >= last, "{seconds}");
             last = bucket;
             let low = lower_bound(bucket);
-            assert!(low <= seconds && lower_bound(bucket + 1) > seconds, "{seconds}");
-            assert!((seconds - low) as f64 <= 0.05 * seconds as f64 + 1.0, "{seconds}");
+            assert!(
+                low <= seconds && lower_bound(bucket + 1) > seconds,
+                "{seconds}"
+            );
+            assert!(
+                (seconds - low) as f64 <= 0.05 * seconds as f64 + 1.0,
+                "{seconds}"
+            );
         }
         assert_eq!(bucket_of(-5), 0);
         assert_eq!(lower_bound(bucket_of(42)), 42, "exact below a minute");

@@ -12,10 +12,10 @@ use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
 use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
 use crate::domain::outcomes::Verdict;
-use crate::domain::times::{bucket_of, TimeMetric};
-use crate::models::time_count::TimeCount;
 use crate::domain::time::local_day;
+use crate::domain::times::{bucket_of, TimeMetric};
 use crate::domain::{Outcome, SystemEvent};
+use crate::models::time_count::TimeCount;
 
 fn total() -> diesel::expression::SqlLiteral<BigInt> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
@@ -123,8 +123,14 @@ impl ReportCount {
         // The customer's side of the same conversations, split the same way.
         for (metric, condition) in [
             ("came_back", "came_back_at IS NOT NULL"),
-            ("verdict_yes", "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'yes')"),
-            ("verdict_no", "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'no')"),
+            (
+                "verdict_yes",
+                "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'yes')",
+            ),
+            (
+                "verdict_no",
+                "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'no')",
+            ),
         ] {
             diesel::sql_query(format!(
                 "INSERT INTO report_counts \

@@ -34,7 +34,9 @@ impl TimeCount {
     pub fn apply(conn: &mut AnyConnection, moves: Vec<(TimeKey, i64)>) -> QueryResult<()> {
         let mut merged: BTreeMap<(NaiveDate, &str, i64, i32), i64> = BTreeMap::new();
         for ((day, metric, member, bucket), delta) in moves {
-            *merged.entry((day, metric.as_str(), member, bucket)).or_default() += delta;
+            *merged
+                .entry((day, metric.as_str(), member, bucket))
+                .or_default() += delta;
         }
         for (key, delta) in merged {
             if delta != 0 {
@@ -132,7 +134,13 @@ impl TimeCount {
         // Resolutions: every closed conversation counted in the reports.
         let mut last_id = 0i64;
         loop {
-            type Row = (i64, Option<NaiveDate>, Option<i64>, NaiveDateTime, Option<NaiveDateTime>);
+            type Row = (
+                i64,
+                Option<NaiveDate>,
+                Option<i64>,
+                NaiveDateTime,
+                Option<NaiveDateTime>,
+            );
             let page: Vec<Row> = conversations::table
                 .filter(conversations::id.gt(last_id))
                 .filter(conversations::state.eq(ConversationState::Closed))

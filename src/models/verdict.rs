@@ -73,7 +73,10 @@ impl VerdictRow {
     }
 
     /// The note of the conversation's latest close (closing notes carry their outcome).
-    fn closing_note(conn: &mut AnyConnection, conversation_id: i64) -> QueryResult<Option<SystemEvent>> {
+    fn closing_note(
+        conn: &mut AnyConnection,
+        conversation_id: i64,
+    ) -> QueryResult<Option<SystemEvent>> {
         Ok(messages::table
             .filter(messages::conversation_id.eq(conversation_id))
             .filter(messages::event_outcome.is_not_null())
@@ -115,7 +118,9 @@ impl VerdictRow {
                     comment,
                     outcome,
                     closer,
-                    closed_by_id: conversation.closed_by_id.filter(|_| closer == Closer::Member),
+                    closed_by_id: conversation
+                        .closed_by_id
+                        .filter(|_| closer == Closer::Member),
                     created_at: at,
                 })
                 .execute(conn)?;

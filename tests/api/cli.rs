@@ -158,7 +158,10 @@ async fn demo_data_loads_once_and_its_admin_can_sign_in(backend: Backend) {
         .count()
         .get_result(&mut conn)
         .unwrap();
-    assert!(verdicts > 10 && returns > 5 && times > 10, "{verdicts} {returns} {times}");
+    assert!(
+        verdicts > 10 && returns > 5 && times > 10,
+        "{verdicts} {returns} {times}"
+    );
     drop(conn);
     let checked = app.hearken(&["check"], "");
     assert!(checked.status.success(), "{}", text(&checked.stdout));

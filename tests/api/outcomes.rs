@@ -50,7 +50,10 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
     let customer = app.new_visitor();
     chat_says(&customer, "My parcel never arrived").await;
     let first = newest(&app);
-    assert!(!customer.get_html("/chat").await.contains("Did we solve your problem?"));
+    assert!(!customer
+        .get_html("/chat")
+        .await
+        .contains("Did we solve your problem?"));
 
     take_over_and_close(&app, first, "resolved").await;
 
@@ -77,7 +80,11 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
         .submit("/chat", "/chat/verdict", &[("answer", "yes")])
         .await;
     assert_eq!(again.status().as_u16(), 409);
-    assert!(again.text().await.unwrap().contains("You have already answered."));
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("You have already answered."));
     let stored: Vec<(Verdict, Option<String>, Closer, Option<i64>)> = verdicts::table
         .filter(verdicts::conversation_id.eq(first))
         .select((
@@ -123,7 +130,9 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
     )));
     let view = app.get_html(&format!("/conversations/{first}")).await;
     assert!(view.contains("The customer came back 0 minutes later"));
-    assert!(view.contains(&format!("<a href=\"/conversations/{second}\">#{second}</a>")));
+    assert!(view.contains(&format!(
+        "<a href=\"/conversations/{second}\">#{second}</a>"
+    )));
     counters_match_a_rebuild(&app);
 }
 
@@ -139,11 +148,15 @@ async fn widget(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Re
 
 async fn the_widget_asks_and_the_same_email_counts_as_came_back(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.member_signed_in(&app.visitor, "omar", Role::Agent).await;
+    app.member_signed_in(&app.visitor, "omar", Role::Agent)
+        .await;
     let started = widget(
         &app,
         "/widget/api/messages",
-        &[("body", "Where is my refund?"), ("email", "Ana@Example.com")],
+        &[
+            ("body", "Where is my refund?"),
+            ("email", "Ana@Example.com"),
+        ],
     )
     .await;
     let json: Value = started.json().await.unwrap();
@@ -159,17 +172,35 @@ async fn the_widget_asks_and_the_same_email_counts_as_came_back(backend: Backend
         .unwrap();
     assert_eq!(chat["verdict"], "ask");
     assert_eq!(chat["conversation"], Value::Null);
-    assert!(!chat.to_string().contains("unresolved"), "never the outcome");
+    assert!(
+        !chat.to_string().contains("unresolved"),
+        "never the outcome"
+    );
     // Bad input is refused with a reason; nothing stored.
-    let bad = widget(&app, "/widget/api/verdict", &[("token", &token), ("answer", "maybe")]).await;
+    let bad = widget(
+        &app,
+        "/widget/api/verdict",
+        &[("token", &token), ("answer", "maybe")],
+    )
+    .await;
     assert_eq!(bad.status().as_u16(), 422);
     let bad: Value = bad.json().await.unwrap();
     assert_eq!(bad["error"], "Choose Yes or No.");
-    let answered = widget(&app, "/widget/api/verdict", &[("token", &token), ("answer", "yes")]).await;
+    let answered = widget(
+        &app,
+        "/widget/api/verdict",
+        &[("token", &token), ("answer", "yes")],
+    )
+    .await;
     assert_eq!(answered.status().as_u16(), 200);
     let answered: Value = answered.json().await.unwrap();
     assert_eq!(answered["verdict"], "answered");
-    let again = widget(&app, "/widget/api/verdict", &[("token", &token), ("answer", "no")]).await;
+    let again = widget(
+        &app,
+        "/widget/api/verdict",
+        &[("token", &token), ("answer", "no")],
+    )
+    .await;
     assert_eq!(again.status().as_u16(), 409);
     // Without a token there is nothing to judge.
     let none = widget(&app, "/widget/api/verdict", &[("answer", "no")]).await;

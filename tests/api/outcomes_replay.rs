@@ -83,7 +83,11 @@ fn expect(cases: &[Case], today: NaiveDateTime) -> (BTreeMap<&'static str, Figur
             ));
         };
         add("Everyone");
-        add(if who == "automatic" { "Closed automatically" } else { who });
+        add(if who == "automatic" {
+            "Closed automatically"
+        } else {
+            who
+        });
         if !involved {
             add("Bot alone");
         }
@@ -144,7 +148,8 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                     &mut conn,
                 ),
                 Step::Return => {
-                    let later = app.conversation(Some("Customer"), ConversationState::Bot, None, "Again");
+                    let later =
+                        app.conversation(Some("Customer"), ConversationState::Bot, None, "Again");
                     if let Some(earlier) =
                         Conversation::returning_from(&mut conn, Some(&hash), None, at, 3).unwrap()
                     {
@@ -175,35 +180,68 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
     let cases = vec![
         // Came back a day later; reclassified by a lead, then the customer's No arrives: it
         // agrees with the new outcome.
-        Case { steps: vec![
-            (TakeOver, "Priya", ago(20, 2)), (Close(r), "Priya", ago(20, 0)),
-            (Close(u), "Jonas", ago(19, 12)), (Return, "", ago(19, 0)), (Answer(Verdict::No), "", ago(18, 0)),
-        ] },
+        Case {
+            steps: vec![
+                (TakeOver, "Priya", ago(20, 2)),
+                (Close(r), "Priya", ago(20, 0)),
+                (Close(u), "Jonas", ago(19, 12)),
+                (Return, "", ago(19, 0)),
+                (Answer(Verdict::No), "", ago(18, 0)),
+            ],
+        },
         // Resolved, the customer said No: a disagreement.
-        Case { steps: vec![
-            (TakeOver, "Priya", ago(15, 2)), (Close(r), "Priya", ago(15, 0)), (Answer(Verdict::No), "", ago(15, -1)),
-        ] },
+        Case {
+            steps: vec![
+                (TakeOver, "Priya", ago(15, 2)),
+                (Close(r), "Priya", ago(15, 0)),
+                (Answer(Verdict::No), "", ago(15, -1)),
+            ],
+        },
         // Closed automatically (the bot alone), the customer said Yes.
-        Case { steps: vec![(AutoClose(r), "", ago(12, 0)), (Answer(Verdict::Yes), "", ago(11, 0))] },
+        Case {
+            steps: vec![
+                (AutoClose(r), "", ago(12, 0)),
+                (Answer(Verdict::Yes), "", ago(11, 0)),
+            ],
+        },
         // Inside the window still: provisional.
-        Case { steps: vec![(TakeOver, "Priya", ago(2, 1)), (Close(r), "Priya", ago(2, 0))] },
+        Case {
+            steps: vec![
+                (TakeOver, "Priya", ago(2, 1)),
+                (Close(r), "Priya", ago(2, 0)),
+            ],
+        },
         // Came back after the window: stayed resolved.
-        Case { steps: vec![(Close(r), "Jonas", ago(10, 0)), (Return, "", ago(5, 0))] },
+        Case {
+            steps: vec![(Close(r), "Jonas", ago(10, 0)), (Return, "", ago(5, 0))],
+        },
         // Came back just inside the window; unresolved but the customer said Yes.
-        Case { steps: vec![
-            (TakeOver, "Priya", ago(25, 1)), (Close(u), "Priya", ago(25, 0)),
-            (Answer(Verdict::Yes), "", ago(24, 0)), (Return, "", ago(22, 1)),
-        ] },
+        Case {
+            steps: vec![
+                (TakeOver, "Priya", ago(25, 1)),
+                (Close(u), "Priya", ago(25, 0)),
+                (Answer(Verdict::Yes), "", ago(24, 0)),
+                (Return, "", ago(22, 1)),
+            ],
+        },
         // Resolved, came back just inside the window (a second return changes nothing).
-        Case { steps: vec![
-            (Close(r), "Priya", ago(9, 0)), (Return, "", ago(6, 1)), (Return, "", ago(6, 0)),
-        ] },
+        Case {
+            steps: vec![
+                (Close(r), "Priya", ago(9, 0)),
+                (Return, "", ago(6, 1)),
+                (Return, "", ago(6, 0)),
+            ],
+        },
         // Before the period.
-        Case { steps: vec![(Close(r), "Priya", ago(40, 0)), (Return, "", ago(39, 0))] },
+        Case {
+            steps: vec![(Close(r), "Priya", ago(40, 0)), (Return, "", ago(39, 0))],
+        },
     ];
     replay(&app, &cases, &people);
     let (groups, (settled_resolved, settled_stayed)) = expect(&cases, now);
-    assert!(ReportCount::differences_from_rebuild(&mut app.db()).unwrap().is_empty());
+    assert!(ReportCount::differences_from_rebuild(&mut app.db())
+        .unwrap()
+        .is_empty());
 
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let csv = app.get_html("/reports/customers.csv?period=30").await;
@@ -237,15 +275,23 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
         let start = page.find(&format!("id=\"{id}\"")).unwrap();
         page[start..start + 900].to_owned()
     };
-    let stayed = format!("{settled_stayed} of {settled_resolved} resolved; 1 later ones provisional");
-    assert!(tile("tile-stayed").contains(&stayed), "{}", tile("tile-stayed"));
+    let stayed =
+        format!("{settled_stayed} of {settled_resolved} resolved; 1 later ones provisional");
+    assert!(
+        tile("tile-stayed").contains(&stayed),
+        "{}",
+        tile("tile-stayed")
+    );
     assert!(tile("tile-disagree").contains(">2</a>"));
     // The disagreements, each linked, and the list behind the tile shows exactly them.
     let disagreeing: Vec<i64> = conversations::table
         .select(conversations::id)
-        .filter(conversations::id.eq_any(
-            hearken::db::schema::verdicts::table.select(hearken::db::schema::verdicts::conversation_id),
-        ))
+        .filter(
+            conversations::id.eq_any(
+                hearken::db::schema::verdicts::table
+                    .select(hearken::db::schema::verdicts::conversation_id),
+            ),
+        )
         .load(&mut app.db())
         .unwrap();
     let list_link = page
@@ -297,14 +343,54 @@ async fn times_match_a_replayed_history(backend: Backend) {
     let at = |days: i64, minutes: i64| now - Duration::days(days) + Duration::minutes(minutes);
     // (start of the conversation, its waits, who closes and when).
     let histories: Vec<(NaiveDateTime, Vec<Wait>, &'static str, NaiveDateTime)> = vec![
-        (at(10, 0), vec![
-            Wait { start: at(10, 5), agent: "Priya", answer: 40 },
-            // Handed back, waits again: counted on its own, not from the first wait.
-            Wait { start: at(10, 300), agent: "Jonas", answer: 1_800 },
-        ], "Jonas", at(10, 400)),
-        (at(8, 0), vec![Wait { start: at(8, 1), agent: "Priya", answer: 600 }], "Priya", at(7, 0)),
-        (at(5, 0), vec![Wait { start: at(5, 2), agent: "Priya", answer: 95 }], "Priya", at(5, 60)),
-        (at(3, 0), vec![Wait { start: at(3, 10), agent: "Jonas", answer: 7_200 }], "Jonas", at(2, 0)),
+        (
+            at(10, 0),
+            vec![
+                Wait {
+                    start: at(10, 5),
+                    agent: "Priya",
+                    answer: 40,
+                },
+                // Handed back, waits again: counted on its own, not from the first wait.
+                Wait {
+                    start: at(10, 300),
+                    agent: "Jonas",
+                    answer: 1_800,
+                },
+            ],
+            "Jonas",
+            at(10, 400),
+        ),
+        (
+            at(8, 0),
+            vec![Wait {
+                start: at(8, 1),
+                agent: "Priya",
+                answer: 600,
+            }],
+            "Priya",
+            at(7, 0),
+        ),
+        (
+            at(5, 0),
+            vec![Wait {
+                start: at(5, 2),
+                agent: "Priya",
+                answer: 95,
+            }],
+            "Priya",
+            at(5, 60),
+        ),
+        (
+            at(3, 0),
+            vec![Wait {
+                start: at(3, 10),
+                agent: "Jonas",
+                answer: 7_200,
+            }],
+            "Jonas",
+            at(2, 0),
+        ),
     ];
     let mut conn = app.db();
     let mut responses: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
@@ -324,28 +410,44 @@ async fn times_match_a_replayed_history(backend: Backend) {
             let escalate = Action::Escalate(SystemEvent::CustomerRequestedHuman);
             act(&mut conn, &Actor::Bot, escalate, wait.start);
             let agent = &people[wait.agent];
-            act(&mut conn, agent, Action::TakeOver, wait.start + Duration::seconds(1));
+            act(
+                &mut conn,
+                agent,
+                Action::TakeOver,
+                wait.start + Duration::seconds(1),
+            );
             let answered = wait.start + Duration::seconds(wait.answer);
             for extra in 0..2 {
                 // The second message of the same wait is not a first response.
-                Message::create(&mut conn, &NewMessage {
-                    conversation_id: id,
-                    author: Author::Agent,
-                    author_user_id: agent.member().map(|m| m.id),
-                    body: "Hello, I am here.",
-                    system_event: None,
-                    event_outcome: None,
-                    created_at: answered + Duration::seconds(extra * 5),
-                })
+                Message::create(
+                    &mut conn,
+                    &NewMessage {
+                        conversation_id: id,
+                        author: Author::Agent,
+                        author_user_id: agent.member().map(|m| m.id),
+                        body: "Hello, I am here.",
+                        system_event: None,
+                        event_outcome: None,
+                        created_at: answered + Duration::seconds(extra * 5),
+                    },
+                )
                 .unwrap();
             }
             responses.entry(wait.agent).or_default().push(wait.answer);
             responses.entry("Everyone").or_default().push(wait.answer);
             if index + 1 < waits.len() {
-                act(&mut conn, agent, Action::HandBack, answered + Duration::seconds(30));
+                act(
+                    &mut conn,
+                    agent,
+                    Action::HandBack,
+                    answered + Duration::seconds(30),
+                );
             }
         }
-        let close = Action::Close { outcome: Outcome::Resolved, reason: None };
+        let close = Action::Close {
+            outcome: Outcome::Resolved,
+            reason: None,
+        };
         act(&mut conn, &people[*closer], close, *closed);
         let seconds = (*closed - *started).num_seconds();
         resolutions.entry(closer).or_default().push(seconds);
@@ -374,22 +476,39 @@ async fn times_match_a_replayed_history(backend: Backend) {
     for (who, times) in &responses {
         let row = row(who);
         assert_eq!(row["first responses"], times.len().to_string(), "{who}");
-        for (column, q) in [("first response median seconds", 0.5), ("first response p90 seconds", 0.9)] {
+        for (column, q) in [
+            ("first response median seconds", 0.5),
+            ("first response p90 seconds", 0.9),
+        ] {
             let exact = nearest_rank(times.clone(), q);
-            assert!(close_to(&row[column], exact), "{who} {column}: {} vs {exact}", row[column]);
+            assert!(
+                close_to(&row[column], exact),
+                "{who} {column}: {} vs {exact}",
+                row[column]
+            );
         }
     }
     for (who, times) in &resolutions {
         let row = row(who);
         assert_eq!(row["resolutions"], times.len().to_string(), "{who}");
-        for (column, q) in [("resolution median seconds", 0.5), ("resolution p90 seconds", 0.9)] {
+        for (column, q) in [
+            ("resolution median seconds", 0.5),
+            ("resolution p90 seconds", 0.9),
+        ] {
             let exact = nearest_rank(times.clone(), q);
-            assert!(close_to(&row[column], exact), "{who} {column}: {} vs {exact}", row[column]);
+            assert!(
+                close_to(&row[column], exact),
+                "{who} {column}: {} vs {exact}",
+                row[column]
+            );
         }
     }
     let page = app.get_html("/reports?period=30").await;
     assert!(page.contains("Response and resolution times"));
-    assert!(page.contains("per wait"), "the definition is beside the figures");
+    assert!(
+        page.contains("per wait"),
+        "the definition is beside the figures"
+    );
 }
 
 on_both_backends!(times_match_a_replayed_history);
@@ -421,18 +540,24 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
     let mut conn = app.db();
     for (days, outcome) in &closes {
         let id = app.conversation(Some("Customer"), ConversationState::Waiting, None, "Hi");
-        let cited = Message::create(&mut conn, &NewMessage {
-            conversation_id: id,
-            author: Author::Bot,
-            author_user_id: None,
-            body: "See this article.",
-            system_event: None::<SystemEvent>,
-            event_outcome: None,
-            created_at: now - Duration::days(60),
-        })
+        let cited = Message::create(
+            &mut conn,
+            &NewMessage {
+                conversation_id: id,
+                author: Author::Bot,
+                author_user_id: None,
+                body: "See this article.",
+                system_event: None::<SystemEvent>,
+                event_outcome: None,
+                created_at: now - Duration::days(60),
+            },
+        )
         .unwrap();
         Message::cite(&mut conn, cited.id, article).unwrap();
-        let close = Action::Close { outcome: *outcome, reason: None };
+        let close = Action::Close {
+            outcome: *outcome,
+            reason: None,
+        };
         let at = now - Duration::days(*days);
         let acted = Conversation::act(&mut conn, id, 1, &priya, close, at).unwrap();
         assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
@@ -445,11 +570,21 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
             .filter(|(days, _)| {
                 let day = (now - Duration::days(*days)).date();
                 let gap = (day - edit_day).num_days();
-                if before { (-30..0).contains(&gap) } else { (1..=30).contains(&gap) }
+                if before {
+                    (-30..0).contains(&gap)
+                } else {
+                    (1..=30).contains(&gap)
+                }
             })
             .collect();
-        let unresolved = chosen.iter().filter(|(_, o)| *o == Outcome::Unresolved).count();
-        (unresolved as f64 * 100.0 / chosen.len() as f64, chosen.len())
+        let unresolved = chosen
+            .iter()
+            .filter(|(_, o)| *o == Outcome::Unresolved)
+            .count();
+        (
+            unresolved as f64 * 100.0 / chosen.len() as f64,
+            chosen.len(),
+        )
     };
     let ((before_share, before_n), (after_share, after_n)) = (side(true), side(false));
     let shown = |share: f64| format!("{share:.1}%");
@@ -461,9 +596,15 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let reports = app.get_html("/reports?period=90").await;
     assert!(reports.contains(&expected), "{expected}");
-    assert!(!reports.contains("too few to judge</span></td></tr>"), "12 and 10 are enough");
+    assert!(
+        !reports.contains("too few to judge</span></td></tr>"),
+        "12 and 10 are enough"
+    );
     let page = app.get_html("/kb/returns-and-refunds").await;
-    assert!(page.contains("Did the last edit help?") && page.contains(&expected), "{page}");
+    assert!(
+        page.contains("Did the last edit help?") && page.contains(&expected),
+        "{page}"
+    );
 }
 
 on_both_backends!(an_articles_last_edit_is_judged_before_and_after);

@@ -149,15 +149,17 @@ impl Conversation {
     /// `verdict` on it (kept in its own table).
     pub(crate) fn counted(&self, verdict: Option<Verdict>) -> Option<Counted> {
         match (self.state, self.outcome, self.report_day, self.closed_at) {
-            (ConversationState::Closed, Some(outcome), Some(day), Some(closed_at)) => Some(Counted {
-                day,
-                outcome,
-                agent_involved: self.agent_involved,
-                closed_by_id: self.closed_by_id,
-                came_back: self.came_back_at.is_some(),
-                verdict,
-                resolved_in: (closed_at - self.created_at).num_seconds(),
-            }),
+            (ConversationState::Closed, Some(outcome), Some(day), Some(closed_at)) => {
+                Some(Counted {
+                    day,
+                    outcome,
+                    agent_involved: self.agent_involved,
+                    closed_by_id: self.closed_by_id,
+                    came_back: self.came_back_at.is_some(),
+                    verdict,
+                    resolved_in: (closed_at - self.created_at).num_seconds(),
+                })
+            }
             _ => None,
         }
     }

@@ -4,8 +4,8 @@
 
 mod act;
 mod audit;
-mod came_back;
 mod board;
+mod came_back;
 mod counts;
 mod due;
 mod filter;

@@ -9,9 +9,9 @@ use super::Conversation;
 use crate::db::schema::{conversations, customers, messages, users, verdicts};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::Snapshot;
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::{ConversationState, SystemEvent};
 use crate::models::customer::Customer;
-use crate::domain::outcomes::{Closer, Verdict};
 
 diesel::alias!(users as holders: Holders, users as closers: Closers);
 

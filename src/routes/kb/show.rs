@@ -6,10 +6,10 @@ use askama::Template;
 use crate::db::{self, Pool};
 use crate::domain::edit_effect::EditEffect;
 use crate::domain::time::local_day;
-use crate::routes::reports::edits::effects;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::article::Article;
+use crate::routes::reports::edits::effects;
 use crate::routes::{render, Area, Chrome};
 use crate::session::CurrentUser;
 
@@ -34,7 +34,10 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let edit = if user.may(Role::Lead) {
-        let zone = crate::routes::team_settings(&req, &pool).await?.time_zone.tz();
+        let zone = crate::routes::team_settings(&req, &pool)
+            .await?
+            .time_zone
+            .tz();
         let times = (article.id, article.created_at, article.updated_at);
         db::run(&pool, move |conn| {
             let today = local_day(crate::models::now(), zone);

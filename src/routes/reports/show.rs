@@ -7,8 +7,8 @@ use askama::Template;
 
 use super::{load, ArticleRow, MemberRow, ReportData, ReportQuery, MIN_SAMPLE, PERIOD_CHOICES};
 use crate::db::Pool;
-use crate::domain::report::{percent, trend_of_count, trend_of_share, Granularity, Period, Split};
 use crate::domain::outcomes::{Verdict, Voices};
+use crate::domain::report::{percent, trend_of_count, trend_of_share, Granularity, Period, Split};
 use crate::domain::times::Times;
 use crate::domain::Outcome;
 use crate::error::AppError;
@@ -85,11 +85,16 @@ pub fn voice_lines(data: &ReportData) -> Vec<VoiceLine> {
             list: data.closed_list().with_bot_alone(true),
         },
     ];
-    lines.extend(data.members.iter().filter(|m| m.split.closed() > 0).map(|m| VoiceLine {
-        label: m.name.clone(),
-        voices: m.voices,
-        list: data.closed_list().with_closed_by(m.closer()),
-    }));
+    lines.extend(
+        data.members
+            .iter()
+            .filter(|m| m.split.closed() > 0)
+            .map(|m| VoiceLine {
+                label: m.name.clone(),
+                voices: m.voices,
+                list: data.closed_list().with_closed_by(m.closer()),
+            }),
+    );
     lines
 }
 

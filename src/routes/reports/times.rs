@@ -41,8 +41,16 @@ pub fn read(conn: &mut AnyConnection, period: Period) -> diesel::QueryResult<Tim
     };
     for (day, metric, member, bucket, n) in TimeCount::in_period(conn, period.from, period.to)? {
         figures.total.add(metric, bucket, n);
-        figures.by_member.entry(member).or_default().add(metric, bucket, n);
-        figures.by_day.entry(day).or_default().add(metric, bucket, n);
+        figures
+            .by_member
+            .entry(member)
+            .or_default()
+            .add(metric, bucket, n);
+        figures
+            .by_day
+            .entry(day)
+            .or_default()
+            .add(metric, bucket, n);
     }
     Ok(figures)
 }

@@ -34,9 +34,12 @@ pub async fn give(
     };
     match judge(&pool, &guard, who, &form.answer, &form.comment).await? {
         Judged::Stored => {
-            let view =
-                visitor::view(&pool, token.clone(), admitted.settings.human_support_enabled)
-                    .await?;
+            let view = visitor::view(
+                &pool,
+                token.clone(),
+                admitted.settings.human_support_enabled,
+            )
+            .await?;
             let after = given_after(form.after.as_deref());
             Ok(admitted.json(StatusCode::OK, &admitted.chat(token, &view, after)))
         }
