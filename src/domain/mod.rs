@@ -17,6 +17,7 @@ pub mod team;
 pub mod text;
 pub mod time;
 pub mod times;
+pub mod voices;
 pub mod widget;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};

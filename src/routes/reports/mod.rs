@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
 use crate::domain::edit_effect::EditEffect;
-use crate::domain::outcomes::Voices;
+use crate::domain::voices::Voices;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::{local_day, parse_day};
 use crate::error::AppError;

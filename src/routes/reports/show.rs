@@ -7,7 +7,8 @@ use askama::Template;
 
 use super::{load, ArticleRow, MemberRow, ReportData, ReportQuery, MIN_SAMPLE, PERIOD_CHOICES};
 use crate::db::Pool;
-use crate::domain::outcomes::{Verdict, Voices};
+use crate::domain::outcomes::Verdict;
+use crate::domain::voices::Voices;
 use crate::domain::report::{percent, trend_of_count, trend_of_share, Granularity, Period, Split};
 use crate::domain::times::Times;
 use crate::domain::Outcome;

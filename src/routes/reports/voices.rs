@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::AnyConnection;
-use crate::domain::outcomes::{settled_through, Voices};
+use crate::domain::outcomes::settled_through;
+use crate::domain::voices::Voices;
 use crate::domain::report::Period;
 use crate::models::report_count::ReportCount;
 use crate::models::verdict::{Disagreement, VerdictRow};
