@@ -19,6 +19,9 @@ use crate::domain::{Author, ConversationState, SystemEvent};
 /// A time counter: (day, metric, member or 0, bucket).
 pub type TimeKey = (NaiveDate, TimeMetric, i64, i32);
 
+/// A stored time counter: (day, metric, member or 0, bucket, count).
+pub type TimeRow = (NaiveDate, TimeMetric, i64, i32, i64);
+
 /// The notes that start a wait for the team.
 pub const WAIT_STARTS: [SystemEvent; 3] = [
     SystemEvent::CustomerRequestedHuman,
@@ -171,7 +174,7 @@ impl TimeCount {
         Self::apply(conn, counts.into_iter().collect())
     }
 
-    fn all(conn: &mut AnyConnection) -> QueryResult<Vec<(NaiveDate, TimeMetric, i64, i32, i64)>> {
+    fn all(conn: &mut AnyConnection) -> QueryResult<Vec<TimeRow>> {
         time_counts::table
             .filter(time_counts::count.ne(0))
             .order((
@@ -221,7 +224,7 @@ impl TimeCount {
         conn: &mut AnyConnection,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> QueryResult<Vec<(NaiveDate, TimeMetric, i64, i32, i64)>> {
+    ) -> QueryResult<Vec<TimeRow>> {
         time_counts::table
             .filter(time_counts::day.between(from, to))
             .filter(time_counts::count.ne(0))

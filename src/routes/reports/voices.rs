@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 
 use crate::db::AnyConnection;
 use crate::domain::outcomes::settled_through;
-use crate::domain::voices::Voices;
 use crate::domain::report::Period;
+use crate::domain::voices::Voices;
 use crate::models::report_count::ReportCount;
 use crate::models::verdict::{Disagreement, VerdictRow};
 
