@@ -125,6 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .tz();
             crate::db::write_transaction::<_, anyhow::Error, _>(&mut conn, |conn| {
                 crate::models::report_count::ReportCount::rebuild(conn, zone)?;
+                crate::models::time_count::TimeCount::rebuild(conn, zone)?;
                 Ok(())
             })?;
             println!("Report counters rebuilt in the time zone {}.", zone.name());
@@ -270,6 +271,7 @@ fn check(config: &Config) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let mut problems = Conversation::audit(&mut conn)?;
     problems.extend(ReportCount::differences_from_rebuild(&mut conn)?);
+    problems.extend(crate::models::time_count::TimeCount::differences_from_rebuild(&mut conn)?);
     problems.extend(Conversation::state_count_differences(&mut conn)?);
     let conversations = Conversation::count(&mut conn)?;
     if problems.is_empty() {

@@ -114,7 +114,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   ui.greeting = el("p", { class: "greeting" });
   ui.messages = el("ol", { "aria-label": "Messages" });
   ui.waiting = el("p", { class: "waiting", hidden: "", text: "A person from the team will join shortly." });
-  ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": "Conversation" }, [ui.greeting, ui.messages, ui.waiting]);
+  ui.verdict = el("div", { class: "waiting", hidden: "" });
+  ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": "Conversation" }, [ui.greeting, ui.messages, ui.waiting, ui.verdict]);
   ui.person = el("button", { type: "button", class: "person", text: "Talk to a person" });
   ui.actions = el("div", { class: "actions", hidden: "" }, [ui.person]);
   ui.error = el("p", { class: "error", role: "alert", hidden: "" });
@@ -205,6 +206,7 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
       state.lastId = message.id;
       if (!state.open && message.from !== "you" && message.id > state.seen) state.unread += 1;
     });
+    if (data.verdict !== state.verdict) verdict(state.verdict = data.verdict);
     const conversation = state.conversation;
     ui.waiting.hidden = !(conversation && conversation.waiting);
     ui.actions.hidden = !(conversation && conversation.may_ask_for_person);
@@ -217,6 +219,21 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     showUnread();
     if (fresh.length && state.open) ui.log.scrollTop = ui.log.scrollHeight;
     live();
+  }
+
+  // After a close, once (never the outcome).
+  function verdict(v) {
+    ui.verdict.hidden = !v;
+    ui.verdict.textContent = v === "answered" ? "Thank you for your answer." : "";
+    if (v !== "ask") return;
+    const comment = el("input", { "aria-label": "Anything to add? (optional)", maxlength: "1000" });
+    const answer = (a, t) => {
+      const b = el("button", { type: "button", class: "person", text: t });
+      b.onclick = () => api("/widget/api/verdict", { token: state.token, answer: a, comment: comment.value })
+        .then(apply, (e) => showError(e.message));
+      return b;
+    };
+    ui.verdict.append(el("p", { text: "Did we solve your problem?" }), comment, answer("yes", "Yes"), answer("no", "No"));
   }
 
   function markSeen() {

@@ -129,3 +129,31 @@ pub fn message_has_words(
         .sql(")"),
     }
 }
+
+/// Adds `delta` to one time counter (see `models::time_count`), creating it if need be.
+pub fn add_to_time_count(
+    conn: &mut AnyConnection,
+    (day, metric, member_id, bucket): (chrono::NaiveDate, &str, i64, i32),
+    delta: i64,
+) -> QueryResult<()> {
+    use diesel::sql_types::Integer;
+    const COLUMNS: &str = "INSERT INTO time_counts (day, metric, member_id, bucket, count)";
+    const CONFLICT: &str = "ON CONFLICT (day, metric, member_id, bucket) \
+        DO UPDATE SET count = time_counts.count + excluded.count";
+    macro_rules! run {
+        ($conn:expr, $values:literal) => {
+            diesel::sql_query(format!("{COLUMNS} VALUES {} {CONFLICT}", $values))
+                .bind::<Date, _>(day)
+                .bind::<Text, _>(metric)
+                .bind::<BigInt, _>(member_id)
+                .bind::<Integer, _>(bucket)
+                .bind::<BigInt, _>(delta)
+                .execute($conn)
+        };
+    }
+    match conn {
+        AnyConnection::Postgresql(pg) => run!(pg, "($1, $2, $3, $4, $5)"),
+        AnyConnection::Sqlite(lite) => run!(lite, "(?, ?, ?, ?, ?)"),
+    }?;
+    Ok(())
+}

@@ -67,6 +67,8 @@ diesel::table! {
         created_at -> Timestamp,
         visitor_token_hash -> Nullable<Text>,
         report_day -> Nullable<Date>,
+        follows_id -> Nullable<BigInt>,
+        came_back_at -> Nullable<Timestamp>,
     }
 }
 
@@ -152,6 +154,32 @@ diesel::table! {
         widget_greeting -> Text,
         widget_launcher_text -> Text,
         widget_origins -> Text,
+        came_back_days -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Response and resolution times as per-day histograms (see `domain::times`).
+    time_counts (day, metric, member_id, bucket) {
+        day -> Date,
+        metric -> Text,
+        member_id -> BigInt,
+        bucket -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The customer's answer to "Did we solve your problem?", one per conversation.
+    verdicts (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        answer -> Text,
+        comment -> Nullable<Text>,
+        outcome -> Text,
+        closer -> Text,
+        closed_by_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -161,6 +189,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(closure_log -> conversations (conversation_id));
 diesel::joinable!(citations -> messages (message_id));
 diesel::joinable!(citations -> articles (article_id));
+diesel::joinable!(verdicts -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -175,4 +204,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     citations,
     team_settings,
     report_counts,
+    verdicts,
+    time_counts,
 );

@@ -11,7 +11,9 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::counters::Metric;
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::time::TeamZone;
+use crate::domain::times::TimeMetric;
 use crate::domain::{Author, ConversationState, Outcome, Role, SystemEvent};
 
 /// A value with one stored text form.
@@ -79,4 +81,7 @@ text_column!(
     Role,
     Metric,
     TeamZone,
+    Verdict,
+    Closer,
+    TimeMetric,
 );

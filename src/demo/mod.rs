@@ -2,6 +2,7 @@
 //! over the last 90 days in every state. Loaded only into a database without conversations.
 
 mod data;
+mod outcomes;
 mod story;
 
 use chrono::Duration;
@@ -128,6 +129,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 auto_close_after_hours: 24,
                 auto_close_outcome: Outcome::Resolved,
                 updated_at: now,
+                came_back_days: 3,
             },
         )?;
         let mut dice = Dice(0x4845_4152_4B45_4E21);
@@ -143,6 +145,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
             summary.conversations += 1;
             summary.messages += story.messages;
         }
+        outcomes::play(conn, &mut dice, now)?;
         Ok(DemoOutcome::Loaded(summary))
     });
     match result {

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::outcomes::Verdict;
 use super::{text_enum, ConversationState, Outcome};
 
 text_enum!(
@@ -13,6 +14,9 @@ text_enum!(
         ArticleClosed => "article_closed",
         Escalated => "escalated",
         Changed => "changed",
+        CameBack => "came_back",
+        VerdictYes => "verdict_yes",
+        VerdictNo => "verdict_no",
     }
 );
 
@@ -75,6 +79,12 @@ pub struct Counted {
     pub agent_involved: bool,
     /// `None` when it was closed automatically.
     pub closed_by_id: Option<i64>,
+    /// Whether the customer came back within the team's window after a close.
+    pub came_back: bool,
+    /// The customer's own verdict, if they gave one.
+    pub verdict: Option<Verdict>,
+    /// Seconds from the start of the conversation to this close (its resolution time).
+    pub resolved_in: i64,
 }
 
 /// A conversation's side of a change: its state and, when closed, how it is counted.
@@ -124,6 +134,22 @@ pub fn counter_changes(before: Standing, after: Standing, today: NaiveDate) -> V
     changes
 }
 
+/// The counters moved when something about a closed conversation other than its state changes
+/// (the customer came back, or gave their verdict): it moves out of its old split and into the
+/// new one, which adds up to the new figure alone; no change of outcome is counted.
+pub fn restated(before: Counted, after: Counted) -> Vec<CounterChange> {
+    vec![
+        CounterChange::Closed {
+            counted: before,
+            delta: -1,
+        },
+        CounterChange::Closed {
+            counted: after,
+            delta: 1,
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +165,9 @@ mod tests {
             outcome,
             agent_involved: true,
             closed_by_id: by,
+            came_back: false,
+            verdict: None,
+            resolved_in: 3600,
         })
     }
 

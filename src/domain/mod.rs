@@ -4,16 +4,20 @@ pub mod article;
 pub mod conversation;
 pub mod counters;
 pub mod credentials;
+pub mod edit_effect;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_table;
 pub mod local_path;
+pub mod outcomes;
 pub mod report;
 pub mod role;
 pub mod search_words;
 pub mod team;
 pub mod text;
 pub mod time;
+pub mod times;
+pub mod voices;
 pub mod widget;
 
 pub use conversation::{Author, ConversationState, Outcome, SystemEvent};

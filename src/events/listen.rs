@@ -32,8 +32,8 @@ fn parse(payload: &str) -> Option<Change> {
     let conversation_id = fields.next()?.parse().ok()?;
     let event = match fields.next() {
         None | Some("") => None,
-        // A note this version does not know is not shown to customers.
-        Some(event) => Some(event.parse().unwrap_or(SystemEvent::Closed)),
+        // A note this version does not know is neither shown to customers nor a close.
+        Some(event) => Some(event.parse().unwrap_or(SystemEvent::WaitTimeExceeded)),
     };
     Some(Change::of((id, conversation_id, event)))
 }
@@ -164,6 +164,7 @@ mod tests {
             id: 12,
             conversation_id: 3,
             customer_sees: true,
+            closes: false,
         };
         assert_eq!(parse("12,3,"), Some(message));
         assert_eq!(parse("12,3,joined"), Some(message));
@@ -171,8 +172,14 @@ mod tests {
             customer_sees: false,
             ..message
         };
-        assert_eq!(parse("12,3,closed"), Some(note));
+        assert_eq!(parse("12,3,wait_time_exceeded"), Some(note));
         assert_eq!(parse("12,3,something_new"), Some(note));
+        let close = Change {
+            closes: true,
+            ..note
+        };
+        assert_eq!(parse("12,3,closed"), Some(close));
+        assert_eq!(parse("12,3,auto_closed"), Some(close));
         assert_eq!(parse("12"), None);
         assert_eq!(parse("x,3"), None);
     }

@@ -31,6 +31,9 @@ pub struct Change {
     /// Whether the customer sees this message (not an internal note): a visitor's stream is
     /// told only of these, so it cannot even time the team's notes.
     pub customer_sees: bool,
+    /// Whether it is the note of a close: the visitor's stream hears of it (never what the
+    /// outcome was), so the chat can ask "Did we solve your problem?".
+    pub closes: bool,
 }
 
 impl Change {
@@ -41,6 +44,13 @@ impl Change {
             id,
             conversation_id,
             customer_sees: crate::domain::conversation::SystemEvent::customer_sees(event),
+            closes: matches!(
+                event,
+                Some(
+                    crate::domain::conversation::SystemEvent::Closed
+                        | crate::domain::conversation::SystemEvent::AutoClosed
+                )
+            ),
         }
     }
 }

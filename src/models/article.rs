@@ -77,6 +77,17 @@ impl Article {
     }
 }
 
+impl Article {
+    /// (id, written, last edited) of every article, to judge their last edits.
+    pub fn edit_times(
+        conn: &mut AnyConnection,
+    ) -> QueryResult<Vec<(i64, NaiveDateTime, NaiveDateTime)>> {
+        articles::table
+            .select((articles::id, articles::created_at, articles::updated_at))
+            .load(conn)
+    }
+}
+
 /// The editable fields of an article.
 #[derive(AsChangeset)]
 #[diesel(table_name = articles)]

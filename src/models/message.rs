@@ -35,13 +35,23 @@ pub struct NewMessage<'a> {
 
 impl Message {
     /// Writes a message; on PostgreSQL it is announced to every instance when its write
-    /// transaction commits (`db::announce`).
+    /// transaction commits (`db::announce`). An agent's first message of a wait also counts its
+    /// response time (call in the transaction that writes it, as every writer does).
     pub fn create(conn: &mut AnyConnection, new: &NewMessage<'_>) -> QueryResult<Message> {
         let message: Message = diesel::insert_into(messages::table)
             .values(new)
             .returning(messages::all_columns)
             .get_result(conn)?;
         crate::db::announce::written(message.id, message.conversation_id, message.system_event);
+        if message.author == Author::Agent {
+            crate::models::time_count::TimeCount::agent_wrote(
+                conn,
+                message.conversation_id,
+                message.id,
+                message.author_user_id,
+                message.created_at,
+            )?;
+        }
         Ok(message)
     }
 

@@ -10,7 +10,9 @@ pub mod server_secret;
 pub mod session;
 pub mod sign_in_failure;
 pub mod team_settings;
+pub mod time_count;
 pub mod user;
+pub mod verdict;
 
 /// The current time as stored: UTC without a zone.
 pub fn now() -> chrono::NaiveDateTime {

@@ -11,8 +11,11 @@ use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
 use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
+use crate::domain::outcomes::Verdict;
 use crate::domain::time::local_day;
+use crate::domain::times::{bucket_of, TimeMetric};
 use crate::domain::{Outcome, SystemEvent};
+use crate::models::time_count::TimeCount;
 
 fn total() -> FixedSql<BigInt> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
@@ -44,6 +47,7 @@ impl ReportCount {
         changes: &[CounterChange],
     ) -> QueryResult<()> {
         let mut moves = Vec::new();
+        let mut times = Vec::new();
         for change in changes {
             match *change {
                 CounterChange::Closed { counted, delta } => {
@@ -54,6 +58,24 @@ impl ReportCount {
                         ..CounterKey::new(counted.day, Metric::Closed)
                     };
                     moves.push((key, delta));
+                    // The customer's side: came back, their verdict; split like the close.
+                    let verdict = counted.verdict.map(|verdict| match verdict {
+                        Verdict::Yes => Metric::VerdictYes,
+                        Verdict::No => Metric::VerdictNo,
+                    });
+                    let came_back = counted.came_back.then_some(Metric::CameBack);
+                    times.push((
+                        (
+                            counted.day,
+                            TimeMetric::Resolution,
+                            counted.closed_by_id.unwrap_or(0),
+                            bucket_of(counted.resolved_in),
+                        ),
+                        delta,
+                    ));
+                    for metric in [came_back, verdict].into_iter().flatten() {
+                        moves.push((CounterKey { metric, ..key }, delta));
+                    }
                     for article_id in Self::cited_articles(conn, conversation_id)? {
                         let key = CounterKey {
                             metric: Metric::ArticleClosed,
@@ -80,9 +102,13 @@ impl ReportCount {
         // Every move is about this one conversation, so all land in its slot, in lock order.
         let slot = i32::try_from(conversation_id.rem_euclid(SLOTS)).unwrap_or(0);
         for (key, delta) in in_lock_order(moves) {
+            if delta == 0 {
+                // A restated conversation moved out of and back into the same counter.
+                continue;
+            }
             add_to_report_count(conn, &key, slot, delta)?;
         }
-        Ok(())
+        TimeCount::apply(conn, times)
     }
 
     /// Recomputes every counter from the conversations, their notes and the closure log (after
@@ -101,6 +127,28 @@ impl ReportCount {
              GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)",
         )
         .execute(conn)?;
+        // The customer's side of the same conversations, split the same way.
+        for (metric, condition) in [
+            ("came_back", "came_back_at IS NOT NULL"),
+            (
+                "verdict_yes",
+                "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'yes')",
+            ),
+            (
+                "verdict_no",
+                "id IN (SELECT conversation_id FROM verdicts WHERE answer = 'no')",
+            ),
+        ] {
+            diesel::sql_query(format!(
+                "INSERT INTO report_counts \
+                     (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
+                 SELECT report_day, '{metric}', outcome, agent_involved, COALESCE(closed_by_id, 0), 0, COUNT(*) \
+                 FROM conversations \
+                 WHERE state = 'closed' AND report_day IS NOT NULL AND {condition} \
+                 GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)"
+            ))
+            .execute(conn)?;
+        }
         diesel::sql_query(
             "INSERT INTO report_counts \
                  (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
@@ -307,5 +355,72 @@ impl ReportCount {
             ))
             .first(conn)?;
         Ok(sum.unwrap_or(0))
+    }
+}
+
+/// One row of the customer's side: metric, closer (0: none), whether an agent took part,
+/// outcome, count.
+pub type VoiceRow = (Metric, i64, bool, Outcome, i64);
+
+impl ReportCount {
+    /// Closed, came back and verdict counters of the conversations closed in the period, by
+    /// closer, agent and outcome.
+    pub fn voices(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<VoiceRow>> {
+        report_counts::table
+            .filter(report_counts::metric.eq_any([
+                Metric::Closed,
+                Metric::CameBack,
+                Metric::VerdictYes,
+                Metric::VerdictNo,
+            ]))
+            .filter(report_counts::day.between(from, to))
+            .group_by((
+                report_counts::metric,
+                report_counts::closed_by_id,
+                report_counts::agent_involved,
+                report_counts::outcome,
+            ))
+            .select((
+                report_counts::metric,
+                report_counts::closed_by_id,
+                report_counts::agent_involved,
+                report_counts::outcome,
+                total(),
+            ))
+            .load(conn)
+    }
+}
+
+impl ReportCount {
+    /// (article, day, outcome, conversations) for these articles between `from` and `to`.
+    pub fn article_days(
+        conn: &mut AnyConnection,
+        articles: &[i64],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(i64, NaiveDate, Outcome, i64)>> {
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        report_counts::table
+            .filter(report_counts::metric.eq(Metric::ArticleClosed))
+            .filter(report_counts::article_id.eq_any(articles))
+            .filter(report_counts::day.between(from, to))
+            .group_by((
+                report_counts::article_id,
+                report_counts::day,
+                report_counts::outcome,
+            ))
+            .select((
+                report_counts::article_id,
+                report_counts::day,
+                report_counts::outcome,
+                total(),
+            ))
+            .load(conn)
     }
 }

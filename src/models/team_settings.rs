@@ -28,6 +28,8 @@ pub struct TeamSettings {
     pub widget_launcher_text: String,
     /// The websites that may show the widget, one origin per line; empty: any website.
     pub widget_origins: String,
+    /// A customer starting a new conversation within this many days of a close "came back".
+    pub came_back_days: i32,
 }
 
 #[derive(AsChangeset)]
@@ -40,6 +42,7 @@ pub struct TeamSettingsUpdate {
     pub auto_close_after_hours: i32,
     pub auto_close_outcome: Outcome,
     pub updated_at: NaiveDateTime,
+    pub came_back_days: i32,
 }
 
 /// The chat widget's settings, saved with the rest of the settings page.

@@ -108,12 +108,13 @@ impl Listener {
         }
     }
 
-    /// Members hear of every message; a visitor only of what they see in their conversation.
+    /// Members hear of every message; a visitor only of what they see in their conversation,
+    /// and of its close (then asked for their verdict; the note itself stays hidden).
     fn hears(&self, change: &Change) -> bool {
         match self {
             Listener::Member => true,
             Listener::Visitor { conversation, .. } => {
-                *conversation == change.conversation_id && change.customer_sees
+                *conversation == change.conversation_id && (change.customer_sees || change.closes)
             }
         }
     }

@@ -85,11 +85,13 @@ routes! {
     Get "/widget/api/events" Anyone => events::widget;
     Post "/chat/messages" Anyone => chat::send::message;
     Post "/chat/person" Anyone => chat::send::person;
+    Post "/chat/verdict" Anyone => chat::verdict::give;
     Get "/widget.js" Anyone => widget::loader::loader;
     Get "/widget/app-{version}.js" Anyone => widget::loader::app;
     Post "/widget/api/chat" Anyone => widget::chat::show;
     Post "/widget/api/messages" Anyone => widget::send::message;
     Post "/widget/api/person" Anyone => widget::send::person;
+    Post "/widget/api/verdict" Anyone => widget::verdict::give;
     Get "/reports" Lead => reports::show::show;
     Get "/reports/{table}.csv" Lead => reports::export::export;
     Get "/settings" Lead => settings::edit::form;

@@ -143,6 +143,28 @@ async fn demo_data_loads_once_and_its_admin_can_sign_in(backend: Backend) {
     // The demo plays its stories through the lifecycle's one door: every conversation is in
     // a state its own notes lead to.
     crate::consistency::assert_every_conversation_agrees_with_its_notes(&mut app.db());
+    // The customer's side and the times have something to show.
+    let mut conn = app.db();
+    let verdicts: i64 = hearken::db::schema::verdicts::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let returns: i64 = conversations::table
+        .filter(conversations::follows_id.is_not_null())
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let times: i64 = hearken::db::schema::time_counts::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(
+        verdicts > 10 && returns > 5 && times > 10,
+        "{verdicts} {returns} {times}"
+    );
+    drop(conn);
+    let checked = app.hearken(&["check"], "");
+    assert!(checked.status.success(), "{}", text(&checked.stdout));
     let response = app
         .sign_in("admin@demo.hearken.test", hearken::demo::DEMO_PASSWORD)
         .await;

@@ -155,6 +155,7 @@ async fn settings_saved_on_one_instance_are_what_the_other_shows() {
             &[
                 ("human_support", "on"),
                 ("wait_time_minutes", "15"),
+                ("came_back_days", "3"),
                 ("auto_close_after_hours", "24"),
                 ("auto_close_outcome", "resolved"),
                 ("time_zone", "UTC"),

@@ -27,6 +27,8 @@ mod kb;
 mod kb_size;
 mod live;
 mod live_updates;
+mod outcomes;
+mod outcomes_replay;
 mod pool;
 mod races;
 mod reports;

@@ -229,6 +229,11 @@ fn state_changing_forms(id: i64, member: i64) -> Vec<Form> {
             vec![("body", "Forged".to_owned())],
         ),
         ("/chat".to_owned(), "/chat/person".to_owned(), vec![]),
+        (
+            "/chat".to_owned(),
+            "/chat/verdict".to_owned(),
+            vec![("answer", "yes".to_owned())],
+        ),
         ("/".to_owned(), "/sign-out".to_owned(), vec![]),
     ]
 }

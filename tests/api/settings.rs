@@ -6,8 +6,9 @@ use hearken::models::team_settings::TeamSettings;
 use crate::helpers::{location, spawn_app, Backend};
 use crate::on_both_backends;
 
-const GOOD: [(&str, &str); 9] = [
+const GOOD: [(&str, &str); 10] = [
     ("wait_time_minutes", "5"),
+    ("came_back_days", "3"),
     ("auto_close", "on"),
     ("auto_close_after_hours", "48"),
     ("auto_close_outcome", "unresolved"),
@@ -37,6 +38,7 @@ async fn a_lead_saves_the_settings_and_the_chat_obeys(backend: Backend) {
     assert!(saved.auto_close_enabled);
     assert_eq!(saved.auto_close_outcome, Outcome::Unresolved);
     assert_eq!(saved.time_zone.as_str(), "America/New_York");
+    assert_eq!(saved.came_back_days, 3);
     let visitor = app.new_visitor();
     visitor
         .submit("/chat", "/chat/messages", &[("body", "Hello there")])
@@ -60,12 +62,15 @@ async fn wrong_settings_are_refused_and_kept(backend: Backend) {
                 ("auto_close_after_hours", "0"),
                 ("auto_close_outcome", "maybe"),
                 ("time_zone", "Mars/Olympus"),
+                ("came_back_days", "31"),
             ],
         )
         .await;
 
     assert_eq!(response.status().as_u16(), 422);
     let page = response.text().await.unwrap();
+    assert!(page.contains("counts new conversations within a whole number of days from 1 to 30."));
+    assert!(page.contains("value=\"31\""), "came-back days kept");
     assert!(page.contains("The wait-time target is a whole number of minutes from 1 to 120."));
     assert!(page.contains("from 1 to 720"));
     assert!(page.contains("Choose the outcome of automatic closing"));

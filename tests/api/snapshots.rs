@@ -36,6 +36,8 @@ const VARYING: &[(&str, &str)] = &[
         r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b",
         "[DAY]",
     ),
+    // Response and resolution times measured as the scene is set up ("0 s", "1 min").
+    (r"<td>\d+(\.\d)? (s|min|h|days)</td>", "<td>[DURATION]</td>"),
     // Not something anyone sees: the blank lines template tags leave behind.
     (r"(?m)^[ \t]*\n", ""),
 ];

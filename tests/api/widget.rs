@@ -409,6 +409,7 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
             "widget_origins",
             "https://shop.example.com\nshop.example.com/cart",
         ),
+        ("came_back_days", "3"),
     ];
 
     let refused = app.submit("/settings", "/settings", &form).await;

@@ -12,11 +12,13 @@ use crate::db::schema::conversations;
 use crate::db::{self, AnyConnection};
 use crate::domain::counters::{counter_changes, Counted, Standing};
 use crate::domain::lifecycle::{decide, Action, Actor, Refusal, Snapshot, Transition};
+use crate::domain::outcomes::Verdict;
 use crate::domain::time::local_day;
 use crate::domain::{Author, ConversationState, Outcome};
 use crate::models::closure::{Closure, NewClosure};
 use crate::models::message::{Message, NewMessage};
 use crate::models::report_count::ReportCount;
+use crate::models::verdict::VerdictRow;
 
 /// What came of an action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,15 +142,21 @@ impl Conversation {
         }
     }
 
-    /// How the report counters count this conversation now, if they do.
-    fn counted(&self) -> Option<Counted> {
-        match (self.state, self.outcome, self.report_day) {
-            (ConversationState::Closed, Some(outcome), Some(day)) => Some(Counted {
-                day,
-                outcome,
-                agent_involved: self.agent_involved,
-                closed_by_id: self.closed_by_id,
-            }),
+    /// How the report counters count this conversation now, if they do, with the customer's
+    /// `verdict` on it (kept in its own table).
+    pub(crate) fn counted(&self, verdict: Option<Verdict>) -> Option<Counted> {
+        match (self.state, self.outcome, self.report_day, self.closed_at) {
+            (ConversationState::Closed, Some(outcome), Some(day), Some(closed_at)) => {
+                Some(Counted {
+                    day,
+                    outcome,
+                    agent_involved: self.agent_involved,
+                    closed_by_id: self.closed_by_id,
+                    came_back: self.came_back_at.is_some(),
+                    verdict,
+                    resolved_in: (closed_at - self.created_at).num_seconds(),
+                })
+            }
             _ => None,
         }
     }
@@ -215,9 +223,15 @@ impl Conversation {
                 },
             )?;
         }
+        // A verdict only ever counts with a closed conversation.
+        let verdict = if self.state == ConversationState::Closed || closes {
+            VerdictRow::answer_of(conn, self.id)?
+        } else {
+            None
+        };
         let before = Standing {
             state: self.state,
-            counted: self.counted(),
+            counted: self.counted(verdict),
         };
         let after = Standing {
             state: transition.state,
@@ -229,6 +243,9 @@ impl Conversation {
                     outcome,
                     agent_involved,
                     closed_by_id: transition.closed_by_id,
+                    came_back: self.came_back_at.is_some(),
+                    verdict,
+                    resolved_in: (at - self.created_at).num_seconds(),
                 }),
         };
         ReportCount::apply(conn, self.id, &counter_changes(before, after, today))

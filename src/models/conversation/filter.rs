@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 
+use crate::domain::outcomes::Verdict;
 use crate::domain::{ConversationState, Outcome};
 
 /// Which conversations the Conversations page lists.
@@ -87,6 +88,12 @@ pub struct ConversationFilter {
     pub changed_between: Option<(NaiveDateTime, NaiveDateTime)>,
     /// With `changed_between`: changed by this member.
     pub changed_by: Option<i64>,
+    /// Whether the customer came back within the window after the close.
+    pub came_back: Option<bool>,
+    /// The customer's verdict was this.
+    pub verdict: Option<Verdict>,
+    /// The customer's verdict contradicts the outcome.
+    pub disagree: bool,
 }
 
 impl ConversationFilter {
@@ -109,6 +116,9 @@ impl ConversationFilter {
             escalated_between,
             changed_between,
             changed_by,
+            came_back,
+            verdict,
+            disagree,
         } = self;
         outcome.is_some()
             || agent_id.is_some()
@@ -124,6 +134,9 @@ impl ConversationFilter {
             || escalated_between.is_some()
             || changed_between.is_some()
             || changed_by.is_some()
+            || came_back.is_some()
+            || verdict.is_some()
+            || *disagree
     }
 }
 
@@ -131,6 +144,9 @@ impl ConversationFilter {
     /// Whether only closed conversations can match: an outcome, and a report day, belong to
     /// closed conversations alone (the database's checks and `act` keep it so).
     pub fn only_closed(&self) -> bool {
-        self.outcome.is_some() || self.closed_from.is_some() || self.closed_to.is_some()
+        self.outcome.is_some()
+            || self.closed_from.is_some()
+            || self.closed_to.is_some()
+            || self.disagree
     }
 }

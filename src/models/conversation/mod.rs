@@ -5,6 +5,7 @@
 mod act;
 mod audit;
 mod board;
+mod came_back;
 mod counts;
 mod due;
 mod filter;
@@ -16,7 +17,7 @@ pub use board::{BoardCard, Overview};
 pub use counts::StateCounts;
 pub use filter::{ConversationFilter, StateFilter};
 pub use search::Cursor;
-pub use view::ConversationHeader;
+pub use view::{ConversationHeader, VerdictShown};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -43,6 +44,11 @@ pub struct Conversation {
     pub created_at: NaiveDateTime,
     pub visitor_token_hash: Option<String>,
     pub report_day: Option<chrono::NaiveDate>,
+    /// The earlier conversation of the same customer this one started within the team's
+    /// window after.
+    pub follows_id: Option<i64>,
+    /// When the customer first came back after this conversation closed (within the window).
+    pub came_back_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]

@@ -131,6 +131,36 @@ macro_rules! narrowed {
                 None => query.filter(diesel::dsl::exists(changes)),
             };
         }
+        match filter.came_back {
+            None => {}
+            Some(true) => query = query.filter(conversations::came_back_at.is_not_null()),
+            Some(false) => query = query.filter(conversations::came_back_at.is_null()),
+        }
+        if let Some(answer) = filter.verdict {
+            use crate::db::schema::verdicts;
+            query = query.filter(diesel::dsl::exists(
+                verdicts::table
+                    .filter(verdicts::conversation_id.eq(conversations::id))
+                    .filter(verdicts::answer.eq(answer)),
+            ));
+        }
+        if filter.disagree {
+            use crate::db::schema::verdicts;
+            use crate::domain::outcomes::Verdict;
+            use crate::domain::Outcome;
+            query = query.filter(diesel::dsl::exists(
+                verdicts::table
+                    .filter(verdicts::conversation_id.eq(conversations::id))
+                    .filter(
+                        verdicts::answer
+                            .eq(Verdict::No)
+                            .and(conversations::outcome.eq(Outcome::Resolved))
+                            .or(verdicts::answer
+                                .eq(Verdict::Yes)
+                                .and(conversations::outcome.eq(Outcome::Unresolved))),
+                    ),
+            ));
+        }
         if let Some(ids) = &filter.text_matches {
             query = query.filter(conversations::id.eq_any(ids.clone()));
         }

@@ -6,9 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conversation;
-use crate::db::schema::{conversations, customers, messages, users};
+use crate::db::schema::{conversations, customers, messages, users, verdicts};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::Snapshot;
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::{ConversationState, SystemEvent};
 use crate::models::customer::Customer;
 
@@ -22,6 +23,20 @@ pub struct ConversationHeader {
     pub assignee_name: Option<String>,
     pub closed_by_name: Option<String>,
     pub wait_noted: bool,
+    /// The first conversation the customer started within the window after this one closed.
+    pub follower_id: Option<i64>,
+    /// The customer's answer to "Did we solve your problem?".
+    pub verdict: Option<VerdictShown>,
+}
+
+/// The customer's verdict as the view shows it.
+#[derive(Clone, Debug)]
+pub struct VerdictShown {
+    pub answer: Verdict,
+    pub comment: Option<String>,
+    /// Who the verdict is credited to.
+    pub closer: Closer,
+    pub at: NaiveDateTime,
 }
 
 impl ConversationHeader {
@@ -32,8 +47,19 @@ impl ConversationHeader {
     }
 }
 
-/// (conversation, customer, assignee's name, closer's name, wait noted)
-type HeaderRow = (Conversation, Customer, Option<String>, Option<String>, bool);
+/// (conversation, customer, assignee's name, closer's name, wait noted, follower, verdict)
+type HeaderRow = (
+    Conversation,
+    Customer,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<i64>,
+    Option<Verdict>,
+    Option<String>,
+    Option<Closer>,
+    Option<NaiveDateTime>,
+);
 
 impl Conversation {
     /// Conversation `id` with its customer and the names its view shows, in one query.
@@ -63,6 +89,7 @@ impl Conversation {
                     .nullable()
                     .eq(conversations::closed_by_id)),
             )
+            .left_join(verdicts::table.on(verdicts::conversation_id.eq(conversations::id)))
             .filter(conversations::id.eq(id))
             .select((
                 Conversation::as_select(),
@@ -70,17 +97,47 @@ impl Conversation {
                 holders.field(users::name).nullable(),
                 closers.field(users::name).nullable(),
                 wait_noted,
+                // The first follower, when the customer came back more than once.
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                    "(SELECT MIN(f.id) FROM conversations f WHERE f.follows_id = conversations.id)",
+                ),
+                verdicts::answer.nullable(),
+                verdicts::comment.nullable(),
+                verdicts::closer.nullable(),
+                verdicts::created_at.nullable(),
             ))
             .first(conn)
             .optional()?;
         Ok(row.map(
-            |(conversation, customer, assignee_name, closed_by_name, wait_noted)| {
+            |(
+                conversation,
+                customer,
+                assignee_name,
+                closed_by_name,
+                wait_noted,
+                follower_id,
+                answer,
+                comment,
+                closer,
+                answered_at,
+            )| {
+                let verdict = match (answer, closer, answered_at) {
+                    (Some(answer), Some(closer), Some(at)) => Some(VerdictShown {
+                        answer,
+                        comment,
+                        closer,
+                        at,
+                    }),
+                    _ => None,
+                };
                 ConversationHeader {
                     conversation,
                     customer,
                     assignee_name,
                     closed_by_name,
                     wait_noted,
+                    follower_id,
+                    verdict,
                 }
             },
         ))

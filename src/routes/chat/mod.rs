@@ -4,6 +4,7 @@
 pub mod limits;
 pub mod send;
 pub mod show;
+pub mod verdict;
 pub mod visitor;
 
 use crate::session::WebSession;

@@ -37,6 +37,8 @@ async fn refused(
         view,
         draft,
         error: Some(reason),
+        verdict_error: None,
+        verdict_comment: String::new(),
     };
     render_with_status(status, &page)
 }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::limits::VisitorGuard;
-use super::visitor::VisitorView;
+use super::visitor::{Judging, VisitorView};
 use crate::db::Pool;
 use crate::domain::Author;
 use crate::error::AppError;
@@ -30,12 +30,19 @@ pub struct ChatPage {
     pub view: VisitorView,
     pub draft: String,
     pub error: Option<&'static str>,
+    /// Why the answer to "Did we solve your problem?" was not taken, and its comment as typed.
+    pub verdict_error: Option<&'static str>,
+    pub verdict_comment: String,
 }
 
 #[derive(Template)]
 #[template(path = "chat/_history.html")]
 struct HistoryPart {
     view: VisitorView,
+    /// The verdict question, once the conversation closed, is part of the history.
+    csrf: String,
+    verdict_error: Option<&'static str>,
+    verdict_comment: String,
 }
 
 pub async fn show(
@@ -51,6 +58,8 @@ pub async fn show(
         view,
         draft: String::new(),
         error: None,
+        verdict_error: None,
+        verdict_comment: String::new(),
     })
 }
 
@@ -60,6 +69,12 @@ pub async fn history(
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     guard.read_or_refuse(&req)?;
-    let view = load(&req, &pool, &WebSession::from_request(&req)).await?;
-    render(&HistoryPart { view })
+    let session = WebSession::from_request(&req);
+    let view = load(&req, &pool, &session).await?;
+    render(&HistoryPart {
+        view,
+        csrf: session.csrf_token(),
+        verdict_error: None,
+        verdict_comment: String::new(),
+    })
 }

@@ -14,6 +14,8 @@ use crate::error::AppError;
 use crate::models::conversation::{Conversation, NewConversation};
 use crate::models::customer::{Customer, NewCustomer};
 use crate::models::message::{HistoryEntry, Message};
+use crate::models::team_settings::TeamSettings;
+use crate::models::verdict::VerdictRow;
 use crate::session::{random_token, token_hash};
 
 use super::limits::VisitorGuard;
@@ -30,6 +32,17 @@ pub struct VisitorView {
     pub state: Option<ConversationState>,
     pub human_support: bool,
     pub now: NaiveDateTime,
+    /// After a close: whether to ask "Did we solve your problem?", or thank them for answering.
+    pub judging: Judging,
+}
+
+/// Where the visitor is with the one question asked after a close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judging {
+    /// Their conversation is open, or they have none.
+    Nothing,
+    Ask,
+    Answered,
 }
 
 impl VisitorView {
@@ -142,12 +155,24 @@ fn open_conversation(
             created_at: now,
         },
     )?;
-    let token = random_token();
+    let new_token = random_token();
     let conversation = Conversation::create(
         conn,
-        &NewConversation::with_bot(customer.id, now, Some(token_hash(&token))),
+        &NewConversation::with_bot(customer.id, now, Some(token_hash(&new_token))),
     )?;
-    Ok(Some((conversation, token)))
+    // The same customer (same browser, or same email) writing again soon after a close.
+    let days = TeamSettings::get(conn)?.came_back_days;
+    let earlier_hash = token.map(token_hash);
+    if let Some(earlier) = Conversation::returning_from(
+        conn,
+        earlier_hash.as_deref(),
+        checked.email.as_deref(),
+        now,
+        days,
+    )? {
+        Conversation::record_return(conn, conversation.id, &earlier, now)?;
+    }
+    Ok(Some((conversation, new_token)))
 }
 
 /// Whether this token has a conversation still open (its next message continues it).
@@ -287,6 +312,13 @@ pub async fn view(
             Some(hash) => Conversation::find_for_visitor(conn, &hash)?,
             None => None,
         };
+        let judging = match &conversation {
+            Some(c) if !c.state.is_open() => match VerdictRow::answer_of(conn, c.id)? {
+                None => Judging::Ask,
+                Some(_) => Judging::Answered,
+            },
+            _ => Judging::Nothing,
+        };
         let conversation = conversation.filter(|c| c.state.is_open());
         let entries = match &conversation {
             Some(c) => Message::history(conn, c.id)?,
@@ -298,6 +330,7 @@ pub async fn view(
             state: conversation.map(|c| c.state),
             human_support,
             now: crate::models::now(),
+            judging,
         })
     })
     .await

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::outcomes::Verdict;
 use crate::domain::report::Period;
 use crate::domain::text::free_of_control_characters;
 use crate::domain::time::parse_day;
@@ -58,6 +59,14 @@ pub struct ListQuery {
     pub changed_to: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub changed_by: String,
+    /// The customer's side: came back (`1`) or not (`0`), their verdict (`yes`, `no`), or a
+    /// verdict that contradicts the outcome (`disagree=1`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub came_back: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub verdict: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub disagree: String,
     /// The position: the last row of the previous page.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
@@ -118,6 +127,30 @@ impl ListQuery {
         }
     }
 
+    /// Only those whose customer came back (`true`) or did not (`false`).
+    pub fn with_came_back(self, came_back: bool) -> ListQuery {
+        ListQuery {
+            came_back: if came_back { "1" } else { "0" }.to_owned(),
+            ..self
+        }
+    }
+
+    /// Only those the customer answered `verdict` on.
+    pub fn with_verdict(self, verdict: Verdict) -> ListQuery {
+        ListQuery {
+            verdict: verdict.as_str().to_owned(),
+            ..self
+        }
+    }
+
+    /// Only those whose customer's verdict contradicts the outcome.
+    pub fn disagreeing(self) -> ListQuery {
+        ListQuery {
+            disagree: "1".to_owned(),
+            ..self
+        }
+    }
+
     /// Citing this article.
     pub fn with_article(self, article: i64) -> ListQuery {
         ListQuery {
@@ -163,7 +196,10 @@ impl ListQuery {
             && self.closed_by.is_empty()
             && self.article.is_empty()
             && self.escalated_from.is_empty()
-            && self.changed_from.is_empty())
+            && self.changed_from.is_empty()
+            && self.came_back.is_empty()
+            && self.verdict.is_empty()
+            && self.disagree.is_empty())
     }
 
     pub fn outcome_is(&self, outcome: Outcome) -> bool {
@@ -285,6 +321,7 @@ impl ListQuery {
                 Err(_) => errors.push("Choose who changed the outcomes from the list.".to_owned()),
             }
         }
+        self.parse_customer_side(&mut filter, &mut errors);
         let cursor = if self.after.is_empty() {
             None
         } else {
@@ -302,6 +339,29 @@ impl ListQuery {
             Ok((filter, cursor))
         } else {
             Err(errors)
+        }
+    }
+}
+
+impl ListQuery {
+    /// The customer's side of the filters: came back, verdict, disagreement.
+    fn parse_customer_side(&self, filter: &mut ConversationFilter, errors: &mut Vec<String>) {
+        match self.came_back.as_str() {
+            "" => {}
+            "1" => filter.came_back = Some(true),
+            "0" => filter.came_back = Some(false),
+            _ => errors.push("\"Came back\" is 1 or 0.".to_owned()),
+        }
+        if !self.verdict.is_empty() {
+            match self.verdict.parse::<Verdict>() {
+                Ok(verdict) => filter.verdict = Some(verdict),
+                Err(_) => errors.push("The customer's verdict is yes or no.".to_owned()),
+            }
+        }
+        match self.disagree.as_str() {
+            "" => {}
+            "1" => filter.disagree = true,
+            _ => errors.push("That disagreement link is not valid.".to_owned()),
         }
     }
 }
@@ -333,68 +393,5 @@ fn parse_cursor(raw: &str) -> Option<Cursor> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-    }
-
-    #[test]
-    fn a_link_reads_back_as_the_same_query() {
-        let period = Period {
-            from: day(1),
-            to: day(30),
-        };
-        let links = [
-            ListQuery::closed_in(period)
-                .with_outcome(Some(Outcome::Unresolved))
-                .with_bot_alone(true)
-                .with_closed_by(None)
-                .with_article(7),
-            ListQuery::changed_in(period, Some(3)),
-            ListQuery::escalated_in(period).with_closed_by(Some(12)),
-            ListQuery {
-                q: "50% off & free=yes ça + 東京 #1".to_owned(),
-                agent: "4".to_owned(),
-                ..ListQuery::default()
-            }
-            .with_position(Some(Cursor {
-                last_activity_at: day(2).and_hms_opt(9, 30, 0).unwrap(),
-                id: 99,
-            })),
-        ];
-        for link in links {
-            let href = link.href();
-            let query = href.strip_prefix("/conversations?").expect(&href);
-            let read: ListQuery = serde_urlencoded::from_str(query).unwrap();
-            assert_eq!(read, link, "{href}");
-            assert!(read.parse(Tz::UTC).is_ok(), "{href} is a valid filter");
-        }
-        assert_eq!(ListQuery::default().href(), "/conversations");
-    }
-
-    #[test]
-    fn report_links_filter_what_they_say() {
-        let period = Period {
-            from: day(1),
-            to: day(7),
-        };
-        let link = ListQuery::closed_in(period)
-            .with_outcome(Some(Outcome::Resolved))
-            .with_bot_alone(true)
-            .with_closed_by(None);
-        let (filter, cursor) = link.parse(Tz::UTC).unwrap();
-        assert_eq!(filter.state, Some(StateFilter::Closed));
-        assert_eq!(filter.outcome, Some(Outcome::Resolved));
-        assert_eq!(filter.agent_involved, Some(false));
-        assert_eq!(filter.closed_by, Some(None));
-        assert_eq!(
-            (filter.closed_from, filter.closed_to),
-            (Some(day(1)), Some(day(7)))
-        );
-        assert_eq!(cursor, None);
-        assert!(link.from_report() && link.bot_alone() == Some(true));
-        assert!(link.closed_automatically() && link.outcome_is(Outcome::Resolved));
-    }
-}
+#[path = "list_query_tests.rs"]
+mod tests;

@@ -11,10 +11,11 @@ use chrono_tz::Tz;
 
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::{decide, Action, Actor, Member, Snapshot};
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::{time, Author, ConversationState, Outcome};
 use crate::error::AppError;
 use crate::models::closure::Closure;
-use crate::models::conversation::{Acted, Conversation};
+use crate::models::conversation::{Acted, Conversation, VerdictShown};
 use crate::models::customer::Customer;
 use crate::models::message::{HistoryEntry, Message};
 use crate::routes::{render_with_status, see_other, team_settings, Area, Chrome};
@@ -82,6 +83,9 @@ pub struct ConversationData {
     pub snapshot: Snapshot,
     pub closed_by: Option<String>,
     pub zone: Tz,
+    /// The first conversation the customer started within the window after this one closed.
+    pub follower_id: Option<i64>,
+    pub verdict: Option<VerdictShown>,
 }
 
 impl ConversationData {
@@ -106,6 +110,8 @@ impl ConversationData {
                 snapshot,
                 closed_by: header.closed_by_name,
                 zone,
+                follower_id: header.follower_id,
+                verdict: header.verdict,
             })
         })
         .await
@@ -129,6 +135,21 @@ impl ConversationData {
             reopen: may(Action::Reopen),
             reply: self.conversation.state == ConversationState::Agent
                 && self.conversation.assignee_id == Some(user.id),
+        }
+    }
+
+    /// "N hours": how long after this conversation's close the customer came back.
+    pub fn came_back_after(&self) -> Option<String> {
+        let closed = self.conversation.closed_at?;
+        let came_back = self.conversation.came_back_at?;
+        Some(crate::domain::outcomes::came_back_after(closed, came_back))
+    }
+
+    /// Whether the customer's verdict contradicts the current outcome.
+    pub fn verdict_disagrees(&self) -> bool {
+        match (&self.verdict, self.conversation.outcome) {
+            (Some(verdict), Some(outcome)) => verdict.answer.disagrees_with(outcome),
+            _ => false,
         }
     }
 }

@@ -3,10 +3,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::db::Pool;
+use crate::db::{self, Pool};
+use crate::domain::edit_effect::EditEffect;
+use crate::domain::time::local_day;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::models::article::Article;
+use crate::routes::reports::edits::effects;
 use crate::routes::{render, Area, Chrome};
 use crate::session::CurrentUser;
 
@@ -15,6 +18,8 @@ use crate::session::CurrentUser;
 struct ArticlePage {
     chrome: Chrome,
     article: Article,
+    /// For team leads: whether its last edit helped.
+    edit: Option<EditEffect>,
 }
 
 pub async fn show(
@@ -28,6 +33,20 @@ pub async fn show(
     if !article.published && !user.may(Role::Lead) {
         return Err(AppError::NotFound);
     }
+    let edit = if user.may(Role::Lead) {
+        let zone = crate::routes::team_settings(&req, &pool)
+            .await?
+            .time_zone
+            .tz();
+        let times = (article.id, article.created_at, article.updated_at);
+        db::run(&pool, move |conn| {
+            let today = local_day(crate::models::now(), zone);
+            Ok(effects(conn, &[times], zone, today)?.remove(&times.0))
+        })
+        .await?
+    } else {
+        None
+    };
     render(&ArticlePage {
         chrome: Chrome::new(
             &req,
@@ -36,5 +55,6 @@ pub async fn show(
             Area::KnowledgeBase,
         ),
         article,
+        edit,
     })
 }

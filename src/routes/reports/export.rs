@@ -136,6 +136,60 @@ pub async fn export(
                 ])?;
             }
         }
+        "customers" => {
+            sheet.row(&[
+                "closed by",
+                "closed",
+                "came back",
+                "came-back share",
+                "answered",
+                "said yes",
+                "yes share",
+                "disagreements",
+            ])?;
+            for line in super::show::voice_lines(&data) {
+                let v = line.voices;
+                sheet.row(&[
+                    line.label,
+                    v.closed.closed().to_string(),
+                    v.came_back.closed().to_string(),
+                    percent(v.came_back_share()),
+                    v.answered().to_string(),
+                    v.yes.closed().to_string(),
+                    percent(v.yes_share()),
+                    v.disagreements().to_string(),
+                ])?;
+            }
+        }
+        "times" => {
+            sheet.row(&[
+                "scope",
+                "label",
+                "first responses",
+                "first response median seconds",
+                "first response p90 seconds",
+                "resolutions",
+                "resolution median seconds",
+                "resolution p90 seconds",
+            ])?;
+            let (buckets, members) = super::show::time_lines(&data);
+            let seconds = |s: Option<i64>| s.map(|s| s.to_string()).unwrap_or_default();
+            for (scope, lines) in [(data.by.as_str(), buckets), ("member", members)] {
+                for line in lines {
+                    let t = &line.times;
+                    sheet.row(&[
+                        scope.to_owned(),
+                        line.label,
+                        t.responses().to_string(),
+                        seconds(t.response(0.5)),
+                        seconds(t.response(0.9)),
+                        t.resolutions().to_string(),
+                        seconds(t.resolved(0.5)),
+                        seconds(t.resolved(0.9)),
+                    ])?;
+                }
+            }
+        }
         _ => return Err(AppError::NotFound),
     }
     let filename = format!(

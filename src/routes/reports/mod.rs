@@ -3,8 +3,11 @@
 //! Every figure comes from the per-day counters and links to the conversations behind it.
 
 pub mod chart;
+pub mod edits;
 pub mod export;
 pub mod show;
+pub mod times;
+pub mod voices;
 
 use std::collections::HashMap;
 
@@ -13,8 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Pool};
 use crate::domain::counters::Metric;
+use crate::domain::edit_effect::EditEffect;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::{local_day, parse_day};
+use crate::domain::voices::Voices;
 use crate::error::AppError;
 use crate::models::article::Article;
 use crate::models::report_count::ReportCount;
@@ -125,6 +130,8 @@ pub struct MemberRow {
     pub name: String,
     pub split: Split,
     pub changed: i64,
+    /// What the customers of the conversations they closed said and did.
+    pub voices: Voices,
 }
 
 impl MemberRow {
@@ -139,6 +146,8 @@ pub struct ArticleRow {
     pub title: String,
     pub slug: String,
     pub split: Split,
+    /// Before and after its last edit, if it was edited.
+    pub edit: Option<EditEffect>,
 }
 
 impl ArticleRow {
@@ -158,6 +167,10 @@ pub struct ReportData {
     pub changed: (i64, i64),
     pub members: Vec<MemberRow>,
     pub articles: Vec<ArticleRow>,
+    pub customers: voices::CustomerSide,
+    pub times: times::TimeFigures,
+    /// Every member's name, for the rows of members who did not close anything.
+    pub names: HashMap<i64, String>,
 }
 
 impl ReportData {
@@ -182,7 +195,8 @@ pub async fn load(
 ) -> Result<Result<ReportData, Vec<String>>, AppError> {
     let query = query.clone();
     db::run(pool, move |conn| {
-        let zone = TeamSettings::get(conn)?.time_zone;
+        let settings = TeamSettings::get(conn)?;
+        let zone = settings.time_zone;
         let zone_name = zone.as_str().to_owned();
         let zone = zone.tz();
         let today = local_day(crate::models::now(), zone);
@@ -215,6 +229,7 @@ pub async fn load(
             },
             split: Split::default(),
             changed: 0,
+            voices: Voices::default(),
         };
         for (id, outcome, n) in ReportCount::closed_by_member(conn, period.from, period.to)? {
             members
@@ -225,6 +240,11 @@ pub async fn load(
         }
         for (id, n) in ReportCount::changes_by_member(conn, period.from, period.to)? {
             members.entry(id).or_insert_with(|| member(id)).changed += n;
+        }
+        let customers = voices::read(conn, period, today, settings.came_back_days)?;
+        let times = times::read(conn, period)?;
+        for (id, voices) in &customers.by_member {
+            members.entry(*id).or_insert_with(|| member(*id)).voices = *voices;
         }
         let mut members: Vec<MemberRow> = members
             .into_values()
@@ -241,6 +261,7 @@ pub async fn load(
         for (id, outcome, n) in ReportCount::by_article(conn, period.from, period.to)? {
             by_article.entry(id).or_default().add(outcome, n);
         }
+        let by_article_ids: std::collections::HashSet<i64> = by_article.keys().copied().collect();
         let mut articles: Vec<ArticleRow> = by_article
             .into_iter()
             .filter(|(_, split)| split.closed() > 0)
@@ -254,6 +275,7 @@ pub async fn load(
                     title,
                     slug,
                     split,
+                    edit: None,
                 }
             })
             .collect();
@@ -264,6 +286,14 @@ pub async fn load(
                 .then(b.split.closed().cmp(&a.split.closed()))
                 .then(a.title.cmp(&b.title))
         });
+        let listed: Vec<_> = Article::edit_times(conn)?
+            .into_iter()
+            .filter(|(id, ..)| by_article_ids.contains(id))
+            .collect();
+        let mut effects = edits::effects(conn, &listed, zone, today)?;
+        for article in &mut articles {
+            article.edit = effects.remove(&article.id);
+        }
         Ok(Ok(ReportData {
             period,
             previous,
@@ -274,6 +304,9 @@ pub async fn load(
             changed,
             members,
             articles,
+            customers,
+            times,
+            names,
         }))
     })
     .await

@@ -31,6 +31,8 @@ pub struct SettingsForm {
     #[serde(default)]
     time_zone: String,
     #[serde(default)]
+    came_back_days: String,
+    #[serde(default)]
     widget_colour: String,
     #[serde(default)]
     widget_greeting: String,
@@ -49,6 +51,7 @@ impl SettingsForm {
             auto_close_after_hours: settings.auto_close_after_hours.to_string(),
             auto_close_outcome: settings.auto_close_outcome.as_str().into(),
             time_zone: settings.time_zone.as_str().to_owned(),
+            came_back_days: settings.came_back_days.to_string(),
             widget_colour: settings.widget_colour.clone(),
             widget_greeting: settings.widget_greeting.clone(),
             widget_launcher_text: settings.widget_launcher_text.clone(),
@@ -81,13 +84,32 @@ impl SettingsForm {
         if outcome.is_none() {
             errors.push("Choose the outcome of automatic closing: Resolved or Unresolved.".into());
         }
+        let came_back_days = self
+            .came_back_days
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (1..=30).contains(d));
+        if came_back_days.is_none() {
+            errors.push(
+                "\"Came back\" counts new conversations within a whole number of days from 1 to 30."
+                    .into(),
+            );
+        }
         let zone = self.time_zone.parse::<chrono_tz::Tz>().ok();
         if zone.is_none() {
             errors.push("Choose a time zone from the list.".into());
         }
         let widget = self.validate_widget(&mut errors);
-        match (wait, hours, outcome, zone, widget) {
-            (Some(wait), Some(hours), Some(outcome), Some(zone), Some(widget)) => Ok(Valid {
+        match (wait, hours, outcome, zone, widget, came_back_days) {
+            (
+                Some(wait),
+                Some(hours),
+                Some(outcome),
+                Some(zone),
+                Some(widget),
+                Some(came_back_days),
+            ) => Ok(Valid {
                 human_support: self.human_support.is_checked(),
                 wait,
                 auto_close: self.auto_close.is_checked(),
@@ -95,6 +117,7 @@ impl SettingsForm {
                 outcome,
                 zone,
                 widget,
+                came_back_days,
             }),
             _ => Err(errors),
         }
@@ -141,6 +164,7 @@ struct Valid {
     outcome: Outcome,
     zone: chrono_tz::Tz,
     widget: WidgetSettingsUpdate,
+    came_back_days: i32,
 }
 
 #[derive(Template)]
@@ -209,6 +233,7 @@ pub async fn submit(
         outcome,
         zone,
         widget,
+        came_back_days,
     } = match form.validate() {
         Ok(values) => values,
         Err(errors) => {
@@ -226,6 +251,7 @@ pub async fn submit(
                 auto_close_after_hours: hours,
                 auto_close_outcome: outcome,
                 updated_at: crate::models::now(),
+                came_back_days,
             },
             &widget,
         )?;

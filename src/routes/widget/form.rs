@@ -1,4 +1,5 @@
-//! The form every widget API call sends (`token`, `body`, `name`, `email`, `after`), read only
+//! The form every widget API call sends (`token`, `body`, `name`, `email`, `after`; `answer` and
+//! `comment` for the verdict), read only
 //! once the website is admitted.
 
 use serde::Deserialize;
@@ -15,6 +16,11 @@ pub struct WidgetForm {
     pub email: String,
     #[serde(default)]
     pub after: Option<String>,
+    /// The answer to "Did we solve your problem?" (`yes` or `no`) and its optional comment.
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub comment: String,
 }
 
 pub const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";

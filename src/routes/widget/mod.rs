@@ -9,6 +9,7 @@ pub mod form;
 pub mod loader;
 pub mod send;
 pub mod stream_key;
+pub mod verdict;
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
-use super::chat::visitor::VisitorView;
+use super::chat::visitor::{Judging, VisitorView};
 use super::chat::visitor::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use crate::db::Pool;
 use crate::domain::lifecycle::MAX_MESSAGE_CHARS;
@@ -170,6 +171,11 @@ impl Admitted {
             },
             conversation,
             messages,
+            verdict: match view.judging {
+                Judging::Nothing => None,
+                Judging::Ask => Some("ask"),
+                Judging::Answered => Some("answered"),
+            },
         }
     }
 }
@@ -185,6 +191,8 @@ pub struct ChatJson {
     /// The open conversation (a closed one is over for the visitor).
     pub conversation: Option<ConversationJson>,
     pub messages: Vec<MessageJson>,
+    /// After a close: `ask` ("Did we solve your problem?"), `answered`, or `null`.
+    pub verdict: Option<&'static str>,
 }
 
 #[derive(Serialize)]

@@ -2,13 +2,16 @@
 //! measuring Hearken at scale (bulk inserts with ids chosen here, then the report counters are
 //! rebuilt in SQL). Deterministic for a given size and day.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::per_backend::restart_id_sequences;
-use crate::db::schema::{articles, citations, closure_log, conversations, customers, messages};
+use crate::db::schema::{
+    articles, citations, closure_log, conversations, customers, messages, verdicts,
+};
 use crate::db::AnyConnection;
 use crate::demo::Dice;
+use crate::domain::outcomes::{Closer, Verdict};
 use crate::domain::time::local_day;
 use crate::domain::{
     hash_password, Author, ConversationState, Email, Outcome, Password, PersonName, Role,
@@ -25,81 +28,11 @@ pub const SEED_LEAD: &str = "lead@seed.hearken.test";
 
 const BATCH: usize = 2_000;
 
-#[derive(Insertable)]
-#[diesel(table_name = customers, treat_none_as_default_value = false)]
-struct SeedCustomer {
-    id: i64,
-    name: Option<String>,
-    email: Option<String>,
-    notes: &'static str,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = conversations, treat_none_as_default_value = false)]
-struct SeedConversation {
-    id: i64,
-    customer_id: i64,
-    state: ConversationState,
-    assignee_id: Option<i64>,
-    outcome: Option<Outcome>,
-    closed_by_id: Option<i64>,
-    closed_at: Option<NaiveDateTime>,
-    waiting_since: Option<NaiveDateTime>,
-    last_activity_at: NaiveDateTime,
-    agent_involved: bool,
-    version: i64,
-    created_at: NaiveDateTime,
-    visitor_token_hash: Option<String>,
-    report_day: Option<NaiveDate>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = messages, treat_none_as_default_value = false)]
-struct SeedMessage {
-    id: i64,
-    conversation_id: i64,
-    author: Author,
-    author_user_id: Option<i64>,
-    body: String,
-    system_event: Option<SystemEvent>,
-    event_outcome: Option<Outcome>,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = citations)]
-struct SeedCitation {
-    id: i64,
-    message_id: i64,
-    article_id: i64,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = closure_log, treat_none_as_default_value = false)]
-struct SeedClosure {
-    id: i64,
-    conversation_id: i64,
-    outcome: Outcome,
-    replaced_outcome: Option<Outcome>,
-    actor_user_id: Option<i64>,
-    reason: Option<&'static str>,
-    closed_at: NaiveDateTime,
-}
-
-/// Runs the same insert on whichever backend the connection is.
-macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        if !$rows.is_empty() {
-            match $conn {
-                AnyConnection::Postgresql(c) => {
-                    diesel::insert_into($table).values($rows).execute(c)
-                }
-                AnyConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-            }?;
-        }
-    };
-}
+mod rows;
+use rows::{
+    insert_rows, SeedCitation, SeedClosure, SeedConversation, SeedCustomer, SeedMessage,
+    SeedVerdict,
+};
 
 /// What was written.
 #[derive(Debug, Default)]
@@ -265,6 +198,7 @@ pub fn seed(
         let mut message_rows = Vec::with_capacity(size * 5);
         let mut citation_rows = Vec::with_capacity(size);
         let mut closure_rows = Vec::with_capacity(size);
+        let mut verdict_rows = Vec::with_capacity(size / 3);
         for _ in 0..size {
             let customer = next_customer;
             next_customer += 1;
@@ -341,6 +275,7 @@ pub fn seed(
                 created_at: started,
                 visitor_token_hash: None,
                 report_day: None,
+                came_back_at: None,
             };
             if row.state == Agent && !involved {
                 row.state = Waiting;
@@ -405,6 +340,33 @@ pub fn seed(
                 row.report_day = Some(local_day(closed_at, zone));
                 row.last_activity_at = closed_at;
                 row.version = 2;
+                // The customer's side: some came back within the window, a third answered.
+                if dice.percent(8) {
+                    row.came_back_at = Some(closed_at + Duration::hours(1 + dice.below(60) as i64));
+                }
+                if dice.percent(33) {
+                    let agrees = !dice.percent(12);
+                    let answer = match (final_outcome, agrees) {
+                        (Outcome::Resolved, true) | (Outcome::Unresolved, false) => Verdict::Yes,
+                        _ => Verdict::No,
+                    };
+                    verdict_rows.push(SeedVerdict {
+                        conversation_id: id,
+                        answer,
+                        comment: None,
+                        outcome: final_outcome,
+                        closer: Closer::of(
+                            final_closer,
+                            Some(if final_closer.is_some() {
+                                SystemEvent::Closed
+                            } else {
+                                SystemEvent::AutoClosed
+                            }),
+                        ),
+                        closed_by_id: final_closer,
+                        created_at: closed_at,
+                    });
+                }
             }
             conversation_rows.push(row);
         }
@@ -418,6 +380,9 @@ pub fn seed(
             }
             insert_rows!(conn, citations::table, &citation_rows);
             insert_rows!(conn, closure_log::table, &closure_rows);
+            for chunk in verdict_rows.chunks(3_000) {
+                insert_rows!(conn, verdicts::table, chunk);
+            }
             Ok(())
         })?;
         summary.conversations += size;
@@ -436,6 +401,7 @@ pub fn seed(
         ],
     )?;
     ReportCount::rebuild(conn, zone)?;
+    crate::models::time_count::TimeCount::rebuild(conn, zone)?;
     // Fresh statistics, or PostgreSQL plans the new rows blind (seen: 17 ms instead of 0.3 ms
     // for one query of the conversation view). Both backends know ANALYZE.
     diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE")?;

@@ -1,0 +1,48 @@
+//! `POST /widget/api/verdict` (form: `token`, `answer` yes or no, optional `comment`, `after`):
+//! the visitor's answer to "Did we solve your problem?" after a close, limited like a message.
+//! The answer is the chat as it is now (which then thanks them), or the sentence that says why
+//! it was not taken: a second answer is refused politely (409).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::admit;
+use super::form::{given_after, given_token, read_form, UNREADABLE};
+use crate::db::Pool;
+use crate::error::AppError;
+use crate::routes::chat::limits::VisitorGuard;
+use crate::routes::chat::verdict::{judge, Judged};
+use crate::routes::chat::visitor::{self, Visitor};
+
+pub async fn give(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    let admitted = match admit(&req, &pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(form) = read_form(&body) else {
+        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
+    };
+    let token = given_token(form.token);
+    let who = Visitor {
+        token: token.clone(),
+        address: guard.address(&req),
+    };
+    match judge(&pool, &guard, who, &form.answer, &form.comment).await? {
+        Judged::Stored => {
+            let view = visitor::view(
+                &pool,
+                token.clone(),
+                admitted.settings.human_support_enabled,
+            )
+            .await?;
+            let after = given_after(form.after.as_deref());
+            Ok(admitted.json(StatusCode::OK, &admitted.chat(token, &view, after)))
+        }
+        Judged::Refused(status, reason) => Ok(admitted.error(status, reason)),
+    }
+}
