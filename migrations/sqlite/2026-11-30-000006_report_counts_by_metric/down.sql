@@ -1,0 +1,1 @@
+DROP INDEX report_counts_metric_day_idx;
