@@ -14,6 +14,7 @@ INSERT INTO report_counts_old SELECT day, metric, outcome, agent_involved, close
     FROM report_counts WHERE metric IN ('closed', 'article_closed', 'escalated', 'changed');
 DROP TABLE report_counts;
 ALTER TABLE report_counts_old RENAME TO report_counts;
+CREATE INDEX report_counts_metric_day_idx ON report_counts (metric, day);
 DROP TABLE verdicts;
 DROP INDEX customers_email_idx;
 DROP INDEX conversations_follows_idx;

@@ -38,6 +38,7 @@ INSERT INTO report_counts_new (day, metric, outcome, agent_involved, closed_by_i
     SELECT day, metric, outcome, agent_involved, closed_by_id, article_id, count, slot FROM report_counts;
 DROP TABLE report_counts;
 ALTER TABLE report_counts_new RENAME TO report_counts;
+CREATE INDEX report_counts_metric_day_idx ON report_counts (metric, day);
 
 -- Response and resolution times as per-day histograms, so medians and 90th percentiles come
 -- from counters, not from reading conversations. day: the team's local day of the first agent
