@@ -5,7 +5,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::bot::intake;
+use std::sync::Arc;
+
+use crate::bot::{intake, Bot};
 use crate::db::{self, AnyConnection, Pool};
 use crate::domain::lifecycle::parse_reply;
 use crate::domain::text::free_of_control_characters;
@@ -163,6 +165,7 @@ fn has_open_conversation(conn: &mut AnyConnection, token: Option<&str>) -> Resul
 /// conversation closed since it was looked at, and starting one was not allowed.
 async fn store(
     pool: &Pool,
+    bot: Arc<Bot>,
     token: Option<String>,
     checked: Checked,
     may_start: bool,
@@ -183,7 +186,7 @@ async fn store(
         if bots_turn {
             // The message is kept whatever happens here: the visitor must get their token
             // (a new conversation's) back, or their next message would start another one.
-            if let Err(error) = intake::respond(conn, conversation.id, &checked.body) {
+            if let Err(error) = intake::respond(conn, &bot, conversation.id, &checked.body) {
                 tracing::error!(%error, conversation = conversation.id, "the bot could not answer");
             }
         }
@@ -196,6 +199,7 @@ async fn store(
 /// conversation.
 pub async fn write(
     pool: &Pool,
+    bot: &Arc<Bot>,
     guard: &VisitorGuard,
     visitor: Visitor,
     message: VisitorMessage,
@@ -225,7 +229,15 @@ pub async fn write(
         return Ok(Sent::Limited(limited));
     }
     let kept = loop {
-        match store(pool, visitor.token.clone(), checked.clone(), !continues).await? {
+        match store(
+            pool,
+            bot.clone(),
+            visitor.token.clone(),
+            checked.clone(),
+            !continues,
+        )
+        .await?
+        {
             Some(token) => break token,
             // Closed in the meantime: this message starts a new conversation, counted as one.
             None => {

@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::form::{given_after, given_token, read_form, UNREADABLE};
 use super::{admit, Admitted};
+use crate::bot::Bot;
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::routes::chat::limits::VisitorGuard;
@@ -39,6 +40,7 @@ pub async fn message(
     req: HttpRequest,
     body: web::Bytes,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     let admitted = match admit(&req, &pool).await? {
@@ -57,7 +59,7 @@ pub async fn message(
         name: form.name,
         email: form.email,
     };
-    let sent = visitor::write(&pool, &guard, who, typed).await?;
+    let sent = visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await?;
     answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
 }
 

@@ -1,0 +1,380 @@
+//! The knowledge base as the bot searches it: every published article split into passages
+//! (paragraphs, each indexed with its article's title) in a tantivy index held in memory, ranked
+//! with BM25 over English stems. A question is read the way customers write: misspelt words are
+//! corrected against the articles' own vocabulary, and everyday paraphrases add the help
+//! center's words. Articles are ranked, not passages: an article's best passage counts most,
+//! further matching passages add a little, and the answer quotes the best one.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::passages;
+use super::synonyms::paraphrases;
+use super::words::{self, edit_distance, is_stopword, surface_words, ANALYZER};
+
+/// A published article as the bot knows it.
+#[derive(Clone, Debug)]
+pub struct ArticleText {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+}
+
+/// The bot's view of stored articles.
+pub fn articles_of(articles: Vec<crate::models::article::Article>) -> Vec<ArticleText> {
+    articles
+        .into_iter()
+        .map(|a| ArticleText {
+            id: a.id,
+            title: a.title,
+            slug: a.slug,
+            body: a.body,
+        })
+        .collect()
+}
+
+struct Passage {
+    article: usize,
+    text: String,
+}
+
+/// How many passages the index is asked for before they are grouped by article.
+const PASSAGES_LOOKED_AT: usize = 60;
+/// A title match weighs this much more than a match in a passage.
+const TITLE_BOOST: f32 = 1.5;
+/// The help center's words added for a paraphrase weigh this much of the customer's own.
+const PARAPHRASE_WEIGHT: f32 = 0.5;
+/// A content word matched only through a paraphrase counts this much towards coverage.
+const PARAPHRASE_COVERAGE: f32 = 0.8;
+
+/// The search index of one set of published articles. Built once per change of the knowledge
+/// base, then shared read-only by every request of the instance.
+pub struct KnowledgeIndex {
+    reader: IndexReader,
+    title: Field,
+    body: Field,
+    passage: Field,
+    analyzer: TextAnalyzer,
+    articles: Vec<ArticleText>,
+    passages: Vec<Passage>,
+    /// Every word the articles use as written, with how often: typos are corrected to these.
+    vocabulary: HashMap<String, u32>,
+    /// The stems of each article (title and text).
+    article_stems: Vec<HashSet<String>>,
+    /// In how many articles each stem occurs.
+    article_frequency: HashMap<String, u32>,
+}
+
+/// One content word of the question: its stem and the stems that count as saying the same.
+#[derive(Clone, Debug)]
+struct Asked {
+    stem: String,
+    alternatives: Vec<String>,
+}
+
+/// A question as the bot searches it.
+#[derive(Clone, Debug, Default)]
+pub struct Question {
+    /// Stems to search for, with their weights.
+    terms: Vec<(String, f32)>,
+    /// The customer's content words (numbers left out).
+    asked: Vec<Asked>,
+}
+
+impl Question {
+    /// The stems searched for, with their weights, for quoting the right sentences.
+    pub fn weight_of(&self, stem: &str) -> f32 {
+        self.terms
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map_or(0.0, |(_, w)| *w)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.asked.is_empty()
+    }
+}
+
+/// An article that answers the question, with its best passage.
+#[derive(Clone, Debug)]
+pub struct Match {
+    pub article: usize,
+    pub passage: usize,
+    /// The article's score (BM25 of its best passage, plus a little for each further one).
+    pub score: f32,
+    /// The share of the question's content words the article has, weighted by how rare each
+    /// word is across the knowledge base (0 to 1).
+    pub coverage: f32,
+    /// Which of the question's content words the article has (by position in `asked`).
+    covered: Vec<bool>,
+}
+
+impl Match {
+    /// Whether this article has content words of the question that `other` lacks.
+    pub fn adds_to(&self, other: &Match) -> bool {
+        self.covered
+            .iter()
+            .zip(&other.covered)
+            .any(|(mine, theirs)| *mine && !*theirs)
+    }
+}
+
+impl KnowledgeIndex {
+    /// Indexes `articles` (published ones) in memory.
+    pub fn build(articles: Vec<ArticleText>) -> tantivy::Result<KnowledgeIndex> {
+        let mut schema = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let title = schema.add_text_field("title", text.clone());
+        let body = schema.add_text_field("body", text);
+        let passage = schema.add_u64_field("passage", STORED);
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(ANALYZER, words::analyzer());
+        let mut analyzer = words::analyzer();
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000)?;
+        let mut passages_of = Vec::new();
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let mut article_stems = Vec::new();
+        let mut article_frequency: HashMap<String, u32> = HashMap::new();
+        for (number, article) in articles.iter().enumerate() {
+            let mut texts = passages::split(&article.title, &article.body);
+            if texts.is_empty() {
+                texts.push(article.title.clone());
+            }
+            for text in texts {
+                writer.add_document(doc!(
+                    title => article.title.clone(),
+                    body => text.clone(),
+                    passage => passages_of.len() as u64,
+                ))?;
+                passages_of.push(Passage {
+                    article: number,
+                    text,
+                });
+            }
+            let all = format!("{} {}", article.title, article.body);
+            for word in surface_words(&all) {
+                *vocabulary.entry(word).or_default() += 1;
+            }
+            let stems: HashSet<String> = words::stems(&mut analyzer, &all).into_iter().collect();
+            for stem in &stems {
+                *article_frequency.entry(stem.clone()).or_default() += 1;
+            }
+            article_stems.push(stems);
+        }
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(KnowledgeIndex {
+            reader,
+            title,
+            body,
+            passage,
+            analyzer,
+            articles,
+            passages: passages_of,
+            vocabulary,
+            article_stems,
+            article_frequency,
+        })
+    }
+
+    pub fn article(&self, number: usize) -> &ArticleText {
+        &self.articles[number]
+    }
+
+    pub fn passage_text(&self, passage: usize) -> &str {
+        &self.passages[passage].text
+    }
+
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    /// The word as the articles would spell it: itself if they use it (or its stem), else the
+    /// closest of their words within one typo (two for words of 8 letters or more), else two of
+    /// their words run together ("giftcard"), else itself.
+    fn correct(&self, word: &str, analyzer: &mut TextAnalyzer) -> Vec<String> {
+        let length = word.chars().count();
+        let known = |w: &str| self.vocabulary.contains_key(w);
+        if length < 5
+            || known(word)
+            || is_stopword(word)
+            || word.chars().any(|c| c.is_ascii_digit())
+            || words::stems(analyzer, word)
+                .iter()
+                .all(|s| self.article_frequency.contains_key(s))
+        {
+            return vec![word.to_owned()];
+        }
+        let limit = if length >= 8 { 2 } else { 1 };
+        let first = word.chars().next();
+        let best = self
+            .vocabulary
+            .iter()
+            .filter(|(v, _)| v.chars().next() == first && v.chars().count() >= 4)
+            .map(|(v, n)| (edit_distance(word, v, limit), *n, v))
+            .filter(|(d, _, _)| *d <= limit)
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        if let Some((_, _, v)) = best {
+            return vec![v.clone()];
+        }
+        for split in 3..length.saturating_sub(2) {
+            let (a, b) = word.split_at(word.char_indices().nth(split).map_or(0, |(i, _)| i));
+            if known(a) && known(b) && !is_stopword(a) && !is_stopword(b) {
+                return vec![a.to_owned(), b.to_owned()];
+            }
+        }
+        vec![word.to_owned()]
+    }
+
+    /// Reads a question: corrected, stemmed, with the help center's words for its paraphrases.
+    pub fn question(&self, text: &str) -> Question {
+        let mut analyzer = self.analyzer.clone();
+        let words: Vec<String> = surface_words(text)
+            .iter()
+            .flat_map(|w| self.correct(w, &mut analyzer))
+            .collect();
+        let found = paraphrases(&words);
+        let mut question = Question::default();
+        let mut seen = HashSet::new();
+        for (position, word) in words.iter().enumerate() {
+            let Some(stem) = words::stems(&mut analyzer, word).into_iter().next() else {
+                continue;
+            };
+            let mut alternatives = Vec::new();
+            for paraphrase in found.iter().filter(|p| p.covers.contains(&position)) {
+                for meant in &paraphrase.meant {
+                    alternatives.extend(words::stems(&mut analyzer, meant));
+                }
+            }
+            if !question.terms.iter().any(|(s, _)| *s == stem) {
+                question.terms.push((stem.clone(), 1.0));
+            }
+            if !stem.chars().all(|c| c.is_ascii_digit()) && seen.insert(stem.clone()) {
+                question.asked.push(Asked { stem, alternatives });
+            }
+        }
+        for paraphrase in &found {
+            for meant in &paraphrase.meant {
+                for stem in words::stems(&mut analyzer, meant) {
+                    if !question.terms.iter().any(|(s, _)| *s == stem) {
+                        question.terms.push((stem, PARAPHRASE_WEIGHT));
+                    }
+                }
+            }
+        }
+        question
+    }
+
+    /// How rare a stem is across the articles (unknown stems are the rarest).
+    fn rarity(&self, stem: &str) -> f32 {
+        let n = self.articles.len() as f32;
+        let df = self.article_frequency.get(stem).copied().unwrap_or(0) as f32;
+        (1.0 + n / (1.0 + df)).ln()
+    }
+
+    fn coverage(&self, article: usize, question: &Question) -> (f32, Vec<bool>) {
+        let stems = &self.article_stems[article];
+        let mut total = 0.0;
+        let mut have = 0.0;
+        let mut covered = Vec::with_capacity(question.asked.len());
+        for asked in &question.asked {
+            let rarity = self.rarity(&asked.stem);
+            total += rarity;
+            let credit = if stems.contains(&asked.stem) {
+                1.0
+            } else if asked.alternatives.iter().any(|a| stems.contains(a)) {
+                PARAPHRASE_COVERAGE
+            } else {
+                0.0
+            };
+            have += rarity * credit;
+            covered.push(credit > 0.0);
+        }
+        let coverage = if total > 0.0 { have / total } else { 0.0 };
+        (coverage, covered)
+    }
+
+    /// The articles that match `question`, best first.
+    pub fn search(&self, question: &Question) -> tantivy::Result<Vec<Match>> {
+        if question.is_empty() || self.articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (stem, weight) in &question.terms {
+            for (field, boost) in [(self.title, TITLE_BOOST), (self.body, 1.0)] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, stem),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), boost * weight)),
+                ));
+            }
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(PASSAGES_LOOKED_AT))?;
+        let mut by_article: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
+        for (score, address) in top {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let Some(passage) = stored.get_first(self.passage).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            let passage = passage as usize;
+            by_article
+                .entry(self.passages[passage].article)
+                .or_default()
+                .push((score, passage));
+        }
+        let mut matches: Vec<Match> = by_article
+            .into_iter()
+            .map(|(article, mut scored)| {
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let score = scored[0].0
+                    + scored.get(1).map_or(0.0, |s| 0.3 * s.0)
+                    + scored.get(2).map_or(0.0, |s| 0.1 * s.0);
+                let (coverage, covered) = self.coverage(article, question);
+                Match {
+                    article,
+                    passage: scored[0].1,
+                    score,
+                    coverage,
+                    covered,
+                }
+            })
+            .collect();
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        Ok(matches)
+    }
+
+    /// The few sentences of `passage` that answer `question`.
+    pub fn quote(&self, passage: usize, question: &Question) -> String {
+        passages::trim(self.passage_text(passage), |sentence| {
+            let stems: HashSet<String> = words::stems(&mut self.analyzer.clone(), sentence)
+                .into_iter()
+                .collect();
+            stems.iter().map(|s| question.weight_of(s)).sum()
+        })
+    }
+}
