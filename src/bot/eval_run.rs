@@ -28,10 +28,23 @@ pub fn evaluate(
             let mut failure = None;
             let result = eval::run(&cases, |question| {
                 match answer::find(&index, question, min_confidence) {
-                    Ok(found) => Attempt {
+                    Ok(found) => {
+                        Attempt {
                         ranked: found.slugs(&index).iter().map(|s| (*s).to_owned()).collect(),
                         answered: found.answers,
-                    },
+                        note: found
+                            .matches
+                            .iter()
+                            .take(3)
+                            .map(|m| {
+                                format!(
+                                    "[{} confidence {:.2}]",
+                                    index.article(m.article).slug,
+                                    answer::confidence(m)
+                                )
+                            })
+                            .collect(),
+                    }},
                     Err(error) => {
                         failure = Some(error);
                         Attempt::default()
@@ -66,6 +79,7 @@ pub fn evaluate(
                 Attempt {
                     answered: !ranked.is_empty(),
                     ranked,
+                    note: String::new(),
                 }
             })
         }
@@ -84,7 +98,7 @@ pub fn evaluate(
     );
     out += &eval::table(&all, &held_out);
     if verbose {
-        out += "\nWrong:\n";
+        out += "\nWrong (the held-out third is not listed):\n";
         for miss in misses {
             out += &format!("  {miss}\n");
         }

@@ -16,7 +16,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::passages;
-use super::synonyms::paraphrases;
+use super::synonyms::{is_paraphrased, paraphrases};
 use super::words::{self, edit_distance, is_stopword, surface_words, ANALYZER};
 
 /// A published article as the bot knows it.
@@ -48,10 +48,15 @@ struct Passage {
 
 /// How many passages the index is asked for before they are grouped by article.
 const PASSAGES_LOOKED_AT: usize = 60;
-/// A title match weighs this much more than a match in a passage.
-const TITLE_BOOST: f32 = 1.5;
+/// A title match weighs as much as a match in a passage (each passage is indexed with its
+/// title, so a title match counts once per passage anyway).
+const TITLE_BOOST: f32 = 1.0;
 /// The help center's words added for a paraphrase weigh this much of the customer's own.
-const PARAPHRASE_WEIGHT: f32 = 0.5;
+const PARAPHRASE_WEIGHT: f32 = 0.8;
+/// Articles are ranked by score × (this + coverage): coverage decides between close scores.
+const COVERAGE_BASE: f32 = 0.25;
+/// Everyday words weigh this much of a content word, in the search and in the confidence.
+const COMMON_WEIGHT: f32 = 0.25;
 /// A content word matched only through a paraphrase counts this much towards coverage.
 const PARAPHRASE_COVERAGE: f32 = 0.8;
 
@@ -78,6 +83,8 @@ pub struct KnowledgeIndex {
 struct Asked {
     stem: String,
     alternatives: Vec<String>,
+    /// An everyday word ([`words::COMMON_WORDS`]): it counts little towards confidence.
+    common: bool,
 }
 
 /// A question as the bot searches it.
@@ -100,6 +107,10 @@ impl Question {
 
     pub fn is_empty(&self) -> bool {
         self.asked.is_empty()
+    }
+
+    pub fn asked_count(&self) -> usize {
+        self.asked.len()
     }
 }
 
@@ -215,9 +226,10 @@ impl KnowledgeIndex {
     fn correct(&self, word: &str, analyzer: &mut TextAnalyzer) -> Vec<String> {
         let length = word.chars().count();
         let known = |w: &str| self.vocabulary.contains_key(w);
-        if length < 5
+        if length < 6
             || known(word)
             || is_stopword(word)
+            || is_paraphrased(word)
             || word.chars().any(|c| c.is_ascii_digit())
             || words::stems(analyzer, word)
                 .iter()
@@ -225,7 +237,7 @@ impl KnowledgeIndex {
         {
             return vec![word.to_owned()];
         }
-        let limit = if length >= 8 { 2 } else { 1 };
+        let limit = if length >= 9 { 2 } else { 1 };
         let first = word.chars().next();
         let best = self
             .vocabulary
@@ -266,11 +278,18 @@ impl KnowledgeIndex {
                     alternatives.extend(words::stems(&mut analyzer, meant));
                 }
             }
+            let common = words::is_common(word);
             if !question.terms.iter().any(|(s, _)| *s == stem) {
-                question.terms.push((stem.clone(), 1.0));
+                question
+                    .terms
+                    .push((stem.clone(), if common { COMMON_WEIGHT } else { 1.0 }));
             }
             if !stem.chars().all(|c| c.is_ascii_digit()) && seen.insert(stem.clone()) {
-                question.asked.push(Asked { stem, alternatives });
+                question.asked.push(Asked {
+                    stem,
+                    alternatives,
+                    common,
+                });
             }
         }
         for paraphrase in &found {
@@ -298,7 +317,7 @@ impl KnowledgeIndex {
         let mut have = 0.0;
         let mut covered = Vec::with_capacity(question.asked.len());
         for asked in &question.asked {
-            let rarity = self.rarity(&asked.stem);
+            let rarity = self.rarity(&asked.stem) * if asked.common { COMMON_WEIGHT } else { 1.0 };
             total += rarity;
             let credit = if stems.contains(&asked.stem) {
                 1.0
@@ -355,16 +374,19 @@ impl KnowledgeIndex {
                     + scored.get(1).map_or(0.0, |s| 0.3 * s.0)
                     + scored.get(2).map_or(0.0, |s| 0.1 * s.0);
                 let (coverage, covered) = self.coverage(article, question);
+                let passage = scored[0].1;
                 Match {
                     article,
-                    passage: scored[0].1,
+                    passage,
                     score,
                     coverage,
                     covered,
                 }
             })
             .collect();
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        // An article with more of the question's words outranks one that repeats a few.
+        let rank = |m: &Match| m.score * (COVERAGE_BASE + m.coverage);
+        matches.sort_by(|a, b| rank(b).total_cmp(&rank(a)).then(a.article.cmp(&b.article)));
         Ok(matches)
     }
 

@@ -151,7 +151,51 @@ const PARAPHRASES: &[(&str, &[&str])] = &[
     ("e bike", &["e-bike"]),
     ("charge", &["charging", "battery"]),
     ("kid", &["children"]),
+    ("money", &["refund"]),
+    ("do you take", &["accept", "payment"]),
+    ("do you accept", &["payment"]),
+    ("how fast", &["delivery", "days"]),
+    ("how quickly", &["delivery", "days"]),
+    ("how long", &["days"]),
+    ("came", &["delivery", "arrived"]),
+    ("someone else's", &["wrong"]),
+    ("typo", &["mistyped", "wrong"]),
+    ("misspelled", &["mistyped", "wrong"]),
+    ("birthday", &["gift"]),
+    ("present", &["gift"]),
+    ("christmas", &["gift"]),
+    ("jacket", &["item", "clothing"]),
+    ("shirt", &["item", "clothing"]),
+    ("jersey", &["item", "clothing"]),
+    ("shorts", &["item", "clothing"]),
+    ("gloves", &["item", "clothing"]),
+    ("shoes", &["item", "clothing"]),
+    ("helmet", &["item"]),
+    ("usa", &["outside", "europe"]),
+    ("america", &["outside", "europe"]),
+    ("canada", &["outside", "europe"]),
+    ("australia", &["outside", "europe"]),
+    ("asia", &["outside", "europe"]),
+    ("wasn't in", &["missing"]),
+    ("weren't in", &["missing"]),
+    ("not in the box", &["missing"]),
+    ("dropped off", &["delivered"]),
+    ("on the phone", &["call"]),
+    ("ring", &["call"]),
+    ("blue", &["colour"]),
+    ("red", &["colour"]),
+    ("black", &["colour"]),
+    ("white", &["colour"]),
+    ("green", &["colour"]),
+    ("grey", &["colour"]),
+    ("color", &["colour"]),
+    ("late", &["delivery", "track"]),
 ];
+
+/// Whether the map knows this word as customers write it (such words are not "corrected").
+pub fn is_paraphrased(word: &str) -> bool {
+    PARAPHRASES.iter().any(|(said, _)| *said == word)
+}
 
 /// A paraphrase found in a question: the customer's words it covers (positions in the
 /// question's words) and the help center's words for them.

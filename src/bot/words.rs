@@ -29,6 +29,23 @@ pub const STOPWORDS: &[&str] = &[
     "anything", "thing", "things", "someone", "instead", "else", "only", "yes", "would", "since",
 ];
 
+/// Everyday words that say little about what a question is about: common verbs, time words,
+/// hedges. They are searched, but count little towards the bot's confidence, so "I ordered 10
+/// minutes ago" is not a question about minutes.
+pub const COMMON_WORDS: &[&str] = &[
+    "ago", "yesterday", "today", "tonight", "morning", "evening", "afternoon", "minute",
+    "minutes", "hour", "hours", "week", "weeks", "month", "months", "year", "years", "time",
+    "soon", "already", "anymore", "ever", "always", "usually", "right", "possible", "possibly",
+    "maybe", "perhaps", "probably", "think", "thought", "guess", "seems", "seem", "make", "makes",
+    "made", "take", "takes", "took", "come", "comes", "came", "go", "goes", "went", "gone",
+    "put", "say", "says", "said", "see", "saw", "look", "looks", "happen", "happens",
+    "happened", "try", "tried", "give", "gave", "keep", "everything", "nothing", "someone",
+    "somebody", "anyone", "people", "guys", "lot", "bit", "new", "old", "good", "great", "best",
+    "bad", "little", "big", "same", "other", "another", "first", "last", "next", "work",
+    "works", "worked", "working", "use", "used", "using", "able", "sure", "exactly", "actually",
+    "basically", "literally", "even", "ok", "well", "around", "still", "before", "after",
+];
+
 /// The analyzer registered for the index: tantivy's simple tokenizer, lowercased, without
 /// stopwords, with the English (Porter 2) stemmer.
 pub fn analyzer() -> TextAnalyzer {
@@ -52,6 +69,10 @@ pub fn surface_words(text: &str) -> Vec<String> {
 
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
+}
+
+pub fn is_common(word: &str) -> bool {
+    COMMON_WORDS.contains(&word)
 }
 
 /// The stems of `text`, in order, as the index holds them.
