@@ -24,7 +24,7 @@ pub enum Handled {
     LeftToTheTeam,
 }
 
-fn say(
+pub(super) fn say(
     conn: &mut AnyConnection,
     conversation_id: i64,
     author: Author,
@@ -45,7 +45,7 @@ fn say(
 }
 
 /// The bot passes the conversation to the team's queue, through the lifecycle's one door.
-fn escalate_to_team(
+pub(super) fn escalate_to_team(
     conn: &mut AnyConnection,
     conversation: &Conversation,
     because: SystemEvent,

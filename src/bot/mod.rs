@@ -7,6 +7,7 @@ pub mod answer;
 pub mod baseline;
 pub mod eval;
 pub mod eval_run;
+pub mod feedback;
 pub mod intake;
 pub mod knowledge;
 pub mod llm;

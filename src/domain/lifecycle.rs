@@ -29,6 +29,9 @@ pub enum Action {
     /// A lead or admin deactivating the member who holds the conversation hands it back to the
     /// team's queue, so no customer is left with someone who can no longer answer.
     Release,
+    /// The customer clicked "That answered my question" under the bot's answer: resolved by
+    /// the bot.
+    ConfirmAnswer,
 }
 
 /// Who acts on a conversation.
@@ -38,6 +41,8 @@ pub enum Actor {
     Bot,
     /// The background jobs.
     System,
+    /// The customer, from the chat.
+    Customer,
 }
 
 /// The team member acting.
@@ -52,7 +57,7 @@ impl Actor {
     pub fn member(&self) -> Option<&Member> {
         match self {
             Actor::Member(member) => Some(member),
-            Actor::Bot | Actor::System => None,
+            Actor::Bot | Actor::System | Actor::Customer => None,
         }
     }
 }
@@ -95,6 +100,8 @@ pub struct Transition {
     pub note_names: Option<String>,
     /// For automatic closing: the hours of inactivity the note mentions.
     pub note_hours: Option<i32>,
+    /// Closed because the customer confirmed the bot's answer.
+    pub closed_by_customer: bool,
     pub closure: Option<ClosureEntry>,
     /// Only the note is written: the conversation itself, its version and its last activity
     /// stay as they are (a wait noted as too long must not look like activity).
@@ -115,6 +122,7 @@ impl Transition {
             note,
             note_names: None,
             note_hours: None,
+            closed_by_customer: false,
             closure: None,
             note_only: false,
             confirmation: String::new(),
@@ -204,11 +212,15 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
             auto_close(snapshot, outcome, hours)
         }
         (Actor::System, Action::NoteLongWait) => note_long_wait(snapshot),
+        (Actor::Customer, Action::ConfirmAnswer) => confirm_answer(snapshot),
+        (_, Action::ConfirmAnswer) => Err(Refusal::NotForThisActor("the customer")),
         (_, Action::Escalate(_)) => Err(Refusal::NotForThisActor("the bot")),
         (_, Action::AutoClose { .. } | Action::NoteLongWait) => {
             Err(Refusal::NotForThisActor("automatic closing"))
         }
-        (Actor::Bot | Actor::System, _) => Err(Refusal::NotForThisActor("a team member")),
+        (Actor::Bot | Actor::System | Actor::Customer, _) => {
+            Err(Refusal::NotForThisActor("a team member"))
+        }
     }
 }
 
@@ -348,6 +360,25 @@ fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Result<Trans
             reason: None,
         }),
         ..Transition::new(Closed, SystemEvent::AutoClosed)
+    })
+}
+
+/// Only an answer the bot gave while it has the conversation can be confirmed: resolved by the
+/// bot, by nobody on the team.
+fn confirm_answer(snapshot: &Snapshot) -> Result<Transition, Refusal> {
+    if snapshot.state != ConversationState::Bot {
+        return Err(Refusal::NotWithBot);
+    }
+    Ok(Transition {
+        outcome: Some(Outcome::Resolved),
+        closed_by_customer: true,
+        closure: Some(ClosureEntry {
+            outcome: Outcome::Resolved,
+            replaced: None,
+            reason: None,
+        }),
+        confirmation: "Thanks! We're glad that helped. Write again any time.".into(),
+        ..Transition::new(ConversationState::Closed, SystemEvent::CustomerConfirmed)
     })
 }
 

@@ -24,7 +24,7 @@ pub struct MessageForm {
 }
 
 /// The chat page again, with what the visitor typed and why it was not sent.
-async fn refused(
+pub(super) async fn refused(
     req: &HttpRequest,
     pool: &Pool,
     session: &WebSession,
@@ -38,6 +38,7 @@ async fn refused(
         view,
         draft,
         error: Some(reason),
+        notice: None,
     };
     render_with_status(status, &page)
 }

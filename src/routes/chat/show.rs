@@ -30,11 +30,14 @@ pub struct ChatPage {
     pub view: VisitorView,
     pub draft: String,
     pub error: Option<&'static str>,
+    /// Said once, after the visitor confirmed an answer.
+    pub notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "chat/_history.html")]
 struct HistoryPart {
+    csrf: String,
     view: VisitorView,
 }
 
@@ -51,6 +54,7 @@ pub async fn show(
         view,
         draft: String::new(),
         error: None,
+        notice: session.take_flash(),
     })
 }
 
@@ -60,6 +64,10 @@ pub async fn history(
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     guard.read_or_refuse(&req)?;
-    let view = load(&req, &pool, &WebSession::from_request(&req)).await?;
-    render(&HistoryPart { view })
+    let session = WebSession::from_request(&req);
+    let view = load(&req, &pool, &session).await?;
+    render(&HistoryPart {
+        csrf: session.csrf_token(),
+        view,
+    })
 }

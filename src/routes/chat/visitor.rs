@@ -50,6 +50,26 @@ impl VisitorView {
     pub fn may_ask_for_person(&self) -> bool {
         self.human_support && self.state == Some(ConversationState::Bot)
     }
+
+    /// Whether the buttons under an answer go under message `id`.
+    pub fn asks_about(&self, id: &i64) -> bool {
+        self.answer_to_confirm() == Some(*id)
+    }
+
+    /// The bot's answer the customer may confirm: the latest thing said, while the bot has the
+    /// conversation, if it is an answer citing an article.
+    pub fn answer_to_confirm(&self) -> Option<i64> {
+        if self.state != Some(ConversationState::Bot) {
+            return None;
+        }
+        let latest = self
+            .entries
+            .iter()
+            .rev()
+            .find(|entry| entry.message.system_event.is_none())?;
+        (latest.message.author == crate::domain::Author::Bot && !latest.citations.is_empty())
+            .then_some(latest.message.id)
+    }
 }
 
 /// Who is writing: their token (none before their first message) and their address.

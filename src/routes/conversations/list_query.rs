@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::report::Period;
 use crate::domain::text::free_of_control_characters;
 use crate::domain::time::parse_day;
+use crate::domain::counters::CLOSED_BY_CUSTOMER;
 use crate::domain::Outcome;
 use crate::models::conversation::{ConversationFilter, Cursor, StateFilter};
 
@@ -18,6 +19,8 @@ const BOT_ALONE: &str = "bot";
 const WITH_AGENT: &str = "agent";
 /// `closed_by` in the URL for conversations closed automatically.
 const CLOSED_AUTOMATICALLY: &str = "system";
+/// `closed_by` in the URL for conversations the customer closed by confirming the bot's answer.
+const CLOSED_BY_THE_CUSTOMER: &str = "customer";
 
 /// The filters as typed in the URL, kept verbatim so a refused value comes back as typed. Empty
 /// means "not filtered" and is left out of links.
@@ -113,7 +116,11 @@ impl ListQuery {
     /// Closed by this member, or automatically (`None`).
     pub fn with_closed_by(self, member: Option<i64>) -> ListQuery {
         ListQuery {
-            closed_by: member.map_or_else(|| CLOSED_AUTOMATICALLY.to_owned(), |id| id.to_string()),
+            closed_by: match member {
+                None => CLOSED_AUTOMATICALLY.to_owned(),
+                Some(CLOSED_BY_CUSTOMER) => CLOSED_BY_THE_CUSTOMER.to_owned(),
+                Some(id) => id.to_string(),
+            },
             ..self
         }
     }
@@ -181,6 +188,10 @@ impl ListQuery {
 
     pub fn closed_automatically(&self) -> bool {
         self.closed_by == CLOSED_AUTOMATICALLY
+    }
+
+    pub fn closed_by_the_customer(&self) -> bool {
+        self.closed_by == CLOSED_BY_THE_CUSTOMER
     }
 
     pub fn agent_is(&self, member: &i64) -> bool {
@@ -252,6 +263,7 @@ impl ListQuery {
         match self.closed_by.as_str() {
             "" => {}
             CLOSED_AUTOMATICALLY => filter.closed_by = Some(None),
+            CLOSED_BY_THE_CUSTOMER => filter.closed_by = Some(Some(CLOSED_BY_CUSTOMER)),
             other => match other.parse::<i64>() {
                 Ok(id) => filter.closed_by = Some(Some(id)),
                 Err(_) => {

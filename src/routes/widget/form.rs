@@ -15,6 +15,9 @@ pub struct WidgetForm {
     pub email: String,
     #[serde(default)]
     pub after: Option<String>,
+    /// The bot's answer "That answered my question" or "I still need help" is about.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 pub const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";

@@ -114,6 +114,7 @@ impl Admitted {
             id,
             waiting: view.waiting(),
             may_ask_for_person: view.may_ask_for_person(),
+            confirm: view.answer_to_confirm(),
         });
         let messages = view
             .entries
@@ -170,6 +171,7 @@ impl Admitted {
             },
             conversation,
             messages,
+            notice: None,
         }
     }
 }
@@ -185,6 +187,9 @@ pub struct ChatJson {
     /// The open conversation (a closed one is over for the visitor).
     pub conversation: Option<ConversationJson>,
     pub messages: Vec<MessageJson>,
+    /// A sentence to show once ("Thanks! ..." after the customer confirmed an answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -203,6 +208,8 @@ pub struct ConversationJson {
     pub id: i64,
     pub waiting: bool,
     pub may_ask_for_person: bool,
+    /// The bot's answer to show "That answered my question" and "I still need help" under.
+    pub confirm: Option<i64>,
 }
 
 #[derive(Serialize)]
