@@ -54,8 +54,8 @@ ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:10p
 .cites a{color:var(--hk-link);font-weight:600}
 .note,.waiting{align-self:center;margin:0;font-size:12.5px;color:#5d6678;text-align:center}
 .actions{padding:10px 14px 0;display:flex;flex-wrap:wrap;gap:6px}
-.person,.toggle{border:1px solid #c5ccd8;border-radius:999px;background:#fff;padding:6px 14px;font-weight:600;font-size:14px;cursor:pointer}
-.person:hover,.toggle:hover{border-color:#5d6678}
+.actions button,.toggle{border:1px solid #c5ccd8;border-radius:999px;background:#fff;padding:6px 14px;font-weight:600;font-size:14px;cursor:pointer}
+.actions button:hover,.toggle:hover{border-color:#5d6678}
 form{display:flex;flex-direction:column;gap:6px;padding:10px 14px 12px;border-top:1px solid #dfe3ea}
 .actions:not([hidden])+form{border-top:0}
 label{font-size:13px;font-weight:600}
@@ -116,8 +116,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   ui.waiting = el("p", { class: "waiting", hidden: "", text: "A person from the team will join shortly." });
   ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": "Conversation" }, [ui.greeting, ui.messages, ui.waiting]);
   ui.person = el("button", { type: "button", class: "person", text: "Talk to a person" });
-  ui.yes = el("button", { type: "button", class: "person", text: "That answered my question" });
-  ui.more = el("button", { type: "button", class: "person", text: "I still need help" });
+  ui.yes = el("button", { type: "button", text: "That answered my question" });
+  ui.more = el("button", { type: "button", text: "I still need help" });
   ui.actions = el("div", { class: "actions", hidden: "" }, [ui.yes, ui.more, ui.person]);
   ui.error = el("p", { class: "error", role: "alert", hidden: "" });
   ui.toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": "hk-details", hidden: "", text: "Your details" });

@@ -7,8 +7,8 @@ use super::search::{KnowledgeIndex, Match, Question};
 /// The confidence below which the bot declines, unless set otherwise
 /// (`HEARKEN_BOT_MIN_CONFIDENCE`). Tuned on two thirds of the demo's evaluation set.
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
-/// The BM25 score × coverage that counts as full confidence.
-const SURE_AT: f32 = 11.0;
+/// The strength (BM25 in units of the largest IDF) × coverage that counts as full confidence.
+const SURE_AT: f32 = 2.42;
 /// A second article is quoted too when it answers another part of the question and scores at
 /// least this share of the first.
 const SECOND_SHARE: f32 = 0.6;
@@ -49,7 +49,7 @@ impl Found {
 /// strongly its best passage matches (BM25), so that neither a few common words matched well
 /// nor many words scattered thinly through a long article are enough.
 pub fn confidence(found: &Match) -> f32 {
-    (found.coverage * found.score / SURE_AT).min(1.0)
+    (found.coverage * found.strength / SURE_AT).min(1.0)
 }
 
 /// Searches `index` for `text` and decides whether the best article answers it.

@@ -187,7 +187,7 @@ mod tests {
         let cases = parse("a\tx\nb\tx\nc\t-\n").unwrap();
         let (all, held_out, misses) = run(&cases, |q| Attempt {
             ranked: vec!["y".into(), "x".into()],
-            answered: q == "a",
+            answered: q != "b",
             note: String::new(),
         });
         assert_eq!(
@@ -197,12 +197,12 @@ mod tests {
                 hit_at_1: 0,
                 hit_at_3: 1,
                 unanswerable: 1,
-                declined: 1,
+                declined: 0,
                 wrongly_declined: 1,
             }
         );
-        assert_eq!(held_out.declined, 1);
-        // The held-out question's miss is not listed.
-        assert_eq!(misses.len(), 1);
+        assert_eq!((held_out.unanswerable, held_out.declined), (1, 0));
+        // The held-out question's miss (it answered) is not listed.
+        assert_eq!(misses.len(), 2);
     }
 }

@@ -33,7 +33,7 @@ pub enum Feedback {
 pub const STILL_NEED_HELP: &str = "I still need help.";
 
 /// What the bot asks its index when human support is off and the customer still needs help.
-const HOW_TO_REACH: &str = "How can I contact the team by phone or email, and when is support open?";
+const HOW_TO_REACH: &str = "How can I call or email the team?";
 
 /// How the bot says the team cannot join the chat now, worked out with no transaction open
 /// (searching the index is slow work): the help center's contact passage when it has one.

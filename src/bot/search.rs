@@ -121,6 +121,9 @@ pub struct Match {
     pub passage: usize,
     /// The article's score (BM25 of its best passage, plus a little for each further one).
     pub score: f32,
+    /// The score in units of the rarest word's weight (BM25's largest IDF with this many
+    /// passages), so that it reads the same in a small knowledge base and a large one.
+    pub strength: f32,
     /// The share of the question's content words the article has, weighted by how rare each
     /// word is across the knowledge base (0 to 1).
     pub coverage: f32,
@@ -304,6 +307,12 @@ impl KnowledgeIndex {
         question
     }
 
+    /// BM25's weight (tantivy's IDF) of a word found in one passage only.
+    fn largest_idf(&self) -> f32 {
+        let passages = self.passages.len() as f32;
+        (1.0 + (passages - 0.5) / 1.5).ln().max(0.1)
+    }
+
     /// How rare a stem is across the articles (unknown stems are the rarest).
     fn rarity(&self, stem: &str) -> f32 {
         let n = self.articles.len() as f32;
@@ -379,6 +388,7 @@ impl KnowledgeIndex {
                     article,
                     passage,
                     score,
+                    strength: score / self.largest_idf(),
                     coverage,
                     covered,
                 }

@@ -47,12 +47,16 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Get, "/widget/api/events", Anyone),
         (Post, "/chat/messages", Anyone),
         (Post, "/chat/person", Anyone),
+        (Post, "/chat/answered", Anyone),
+        (Post, "/chat/more-help", Anyone),
         // The embeddable widget: its script and the JSON API it calls from the team's website.
         (Get, "/widget.js", Anyone),
         (Get, "/widget/app-{version}.js", Anyone),
         (Post, "/widget/api/chat", Anyone),
         (Post, "/widget/api/messages", Anyone),
         (Post, "/widget/api/person", Anyone),
+        (Post, "/widget/api/answered", Anyone),
+        (Post, "/widget/api/more-help", Anyone),
         // Reports and CSV, Settings, Team: leads and admins.
         (Get, "/reports", Lead),
         (Get, "/reports/{table}.csv", Lead),

@@ -229,6 +229,16 @@ fn state_changing_forms(id: i64, member: i64) -> Vec<Form> {
             vec![("body", "Forged".to_owned())],
         ),
         ("/chat".to_owned(), "/chat/person".to_owned(), vec![]),
+        (
+            "/chat".to_owned(),
+            "/chat/answered".to_owned(),
+            vec![("message", "1".to_owned())],
+        ),
+        (
+            "/chat".to_owned(),
+            "/chat/more-help".to_owned(),
+            vec![("message", "1".to_owned())],
+        ),
         ("/".to_owned(), "/sign-out".to_owned(), vec![]),
     ]
 }
