@@ -65,8 +65,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let count = arg("--articles", 1000);
     let rounds = arg("--rounds", 5);
-    let set = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/eval/demo-questions.tsv"))
-        .expect("read the evaluation set");
+    let set = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/eval/demo-questions.tsv"
+    ))
+    .expect("read the evaluation set");
     let questions: Vec<&str> = set
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -82,8 +85,8 @@ fn main() {
     for _ in 0..rounds {
         for question in &questions {
             let started = Instant::now();
-            let found = answer::find(&index, question, answer::DEFAULT_MIN_CONFIDENCE)
-                .expect("search");
+            let found =
+                answer::find(&index, question, answer::DEFAULT_MIN_CONFIDENCE).expect("search");
             let quotes = answer::quotes(&index, &found);
             times.push(started.elapsed());
             answered += usize::from(!quotes.is_empty());

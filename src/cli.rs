@@ -160,9 +160,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 let pool = prepare_database(&config)?;
                 let mut conn = pool.get()?;
-                crate::bot::search::articles_of(
-                    crate::models::article::Article::published(&mut conn)?,
-                )
+                crate::bot::search::articles_of(crate::models::article::Article::published(
+                    &mut conn,
+                )?)
             };
             let contender = if baseline {
                 crate::bot::eval_run::Contender::WordOverlap

@@ -156,7 +156,12 @@ pub struct BotSettings {
     pub bot_min_confidence: f32,
 
     /// An OpenAI-compatible chat-completions address (a local Ollama, llama.cpp or vLLM server, or a hosted one, e.g. http://127.0.0.1:11434/v1) that writes the bot's replies from the passages it found. Unset: the bot quotes the passages itself
-    #[arg(long, env = "HEARKEN_LLM_URL", value_name = "HEARKEN_LLM_URL", global = true)]
+    #[arg(
+        long,
+        env = "HEARKEN_LLM_URL",
+        value_name = "HEARKEN_LLM_URL",
+        global = true
+    )]
     pub llm_url: Option<String>,
 
     /// The model the language model endpoint should use

@@ -28,7 +28,9 @@ pub fn parse(text: &str) -> Result<Vec<Case>, String> {
         };
         let expected = expected.trim();
         if question.trim().is_empty() || expected.is_empty() {
-            return Err(format!("line {line_number}: the question or its answer is empty"));
+            return Err(format!(
+                "line {line_number}: the question or its answer is empty"
+            ));
         }
         let expected = (expected != "-").then(|| {
             expected
@@ -87,7 +89,11 @@ impl Figures {
                 self.answerable += 1;
                 let hit = |n: usize| {
                     attempt.answered
-                        && attempt.ranked.iter().take(n).any(|slug| right.contains(slug))
+                        && attempt
+                            .ranked
+                            .iter()
+                            .take(n)
+                            .any(|slug| right.contains(slug))
                 };
                 self.hit_at_1 += usize::from(hit(1));
                 self.hit_at_3 += usize::from(hit(3));
@@ -111,7 +117,10 @@ impl Figures {
 
 /// Runs every case through `ask`; the figures for the whole set and for the held-out third,
 /// and a line for each question the bot got wrong.
-pub fn run(cases: &[Case], mut ask: impl FnMut(&str) -> Attempt) -> (Figures, Figures, Vec<String>) {
+pub fn run(
+    cases: &[Case],
+    mut ask: impl FnMut(&str) -> Attempt,
+) -> (Figures, Figures, Vec<String>) {
     let (mut all, mut held_out, mut misses) = (Figures::default(), Figures::default(), Vec::new());
     for case in cases {
         let attempt = ask(&case.question);
@@ -135,7 +144,13 @@ pub fn run(cases: &[Case], mut ask: impl FnMut(&str) -> Attempt) -> (Figures, Fi
                     .as_ref()
                     .map_or("a decline".to_owned(), |e| e.join(" or ")),
                 if attempt.answered {
-                    attempt.ranked.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                    attempt
+                        .ranked
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 } else {
                     format!(
                         "a decline (best: {})",
@@ -158,7 +173,9 @@ pub fn table(all: &Figures, held_out: &Figures) -> String {
     out += &row("questions answerable", &|f| f.answerable.to_string());
     out += &row("hit@1", &|f| percent(f.hit_at_1, f.answerable));
     out += &row("hit@3", &|f| percent(f.hit_at_3, f.answerable));
-    out += &row("wrongly declined", &|f| percent(f.wrongly_declined, f.answerable));
+    out += &row("wrongly declined", &|f| {
+        percent(f.wrongly_declined, f.answerable)
+    });
     out += &row("questions not covered", &|f| f.unanswerable.to_string());
     out += &row("decline accuracy", &|f| percent(f.declined, f.unanswerable));
     out
@@ -170,10 +187,14 @@ mod tests {
 
     #[test]
     fn the_set_is_read_and_every_third_question_held_out() {
-        let cases = parse("# comment\nwhere is it\ttrack-order\n\nrefund?\ta, b\nbikes for kids\t-\n")
-            .unwrap();
+        let cases =
+            parse("# comment\nwhere is it\ttrack-order\n\nrefund?\ta, b\nbikes for kids\t-\n")
+                .unwrap();
         assert_eq!(cases.len(), 3);
-        assert_eq!(cases[1].expected, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(
+            cases[1].expected,
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
         assert_eq!(cases[2].expected, None);
         assert_eq!(
             cases.iter().map(|c| c.held_out).collect::<Vec<_>>(),

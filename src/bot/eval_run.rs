@@ -28,9 +28,12 @@ pub fn evaluate(
             let mut failure = None;
             let result = eval::run(&cases, |question| {
                 match answer::find(&index, question, min_confidence) {
-                    Ok(found) => {
-                        Attempt {
-                        ranked: found.slugs(&index).iter().map(|s| (*s).to_owned()).collect(),
+                    Ok(found) => Attempt {
+                        ranked: found
+                            .slugs(&index)
+                            .iter()
+                            .map(|s| (*s).to_owned())
+                            .collect(),
                         answered: found.answers,
                         note: found
                             .matches
@@ -44,7 +47,7 @@ pub fn evaluate(
                                 )
                             })
                             .collect(),
-                    }},
+                    },
                     Err(error) => {
                         failure = Some(error);
                         Attempt::default()

@@ -56,7 +56,11 @@ pub fn plan_redirect(conn: &mut AnyConnection, bot: &Bot) -> QueryResult<(String
     ))
 }
 
-fn applies(conn: &mut AnyConnection, conversation: &Conversation, message_id: i64) -> QueryResult<bool> {
+fn applies(
+    conn: &mut AnyConnection,
+    conversation: &Conversation,
+    message_id: i64,
+) -> QueryResult<bool> {
     Ok(conversation.state == ConversationState::Bot
         && Message::is_latest_answer(conn, conversation.id, message_id)?)
 }
@@ -99,8 +103,7 @@ pub fn still_need_help(
     }
     say(conn, conversation.id, Author::Customer, STILL_NEED_HELP)?;
     if TeamSettings::get(conn)?.human_support_enabled {
-        let escalated =
-            escalate_to_team(conn, conversation, SystemEvent::CustomerRequestedHuman)?;
+        let escalated = escalate_to_team(conn, conversation, SystemEvent::CustomerRequestedHuman)?;
         return Ok(if escalated {
             Feedback::Escalated
         } else {

@@ -140,9 +140,7 @@ fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan> {
             "I couldn't find an answer to that. I've asked the team to join; someone will be with you shortly.",
         )
     } else {
-        Plan::Apologise(
-            "Sorry, I couldn't find an answer to that. Could you put it another way?",
-        )
+        Plan::Apologise("Sorry, I couldn't find an answer to that. Could you put it another way?")
     })
 }
 

@@ -58,5 +58,7 @@ impl Knowledge {
 
 /// Indexes the published articles.
 pub fn build(conn: &mut AnyConnection) -> Result<KnowledgeIndex, KnowledgeError> {
-    Ok(KnowledgeIndex::build(articles_of(Article::published(conn)?))?)
+    Ok(KnowledgeIndex::build(articles_of(Article::published(
+        conn,
+    )?))?)
 }

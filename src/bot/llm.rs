@@ -153,8 +153,14 @@ mod tests {
     #[test]
     fn citations_are_read_and_the_markers_removed() {
         assert_eq!(
-            citations("Refunds take 5 days [2]. Cards too [1][2]. See [x] and [9].", 2),
-            (vec![1, 2], "Refunds take 5 days. Cards too. See [x] and.".to_owned())
+            citations(
+                "Refunds take 5 days [2]. Cards too [1][2]. See [x] and [9].",
+                2
+            ),
+            (
+                vec![1, 2],
+                "Refunds take 5 days. Cards too. See [x] and.".to_owned()
+            )
         );
         assert_eq!(citations("No idea.", 2).0, Vec::<usize>::new());
     }
@@ -167,8 +173,14 @@ mod tests {
             key: None,
             timeout: Duration::from_secs(5),
         };
-        assert_eq!(config.endpoint(), "http://localhost:11434/v1/chat/completions");
+        assert_eq!(
+            config.endpoint(),
+            "http://localhost:11434/v1/chat/completions"
+        );
         config.url = "https://api.example.com/v1/chat/completions".into();
-        assert_eq!(config.endpoint(), "https://api.example.com/v1/chat/completions");
+        assert_eq!(
+            config.endpoint(),
+            "https://api.example.com/v1/chat/completions"
+        );
     }
 }

@@ -71,10 +71,14 @@ mod tests {
 
     #[test]
     fn paragraphs_are_passages_without_the_title() {
-        let body = "Refunds\n\nWe check returns within 3 days.\nThen we pay.\n\n\nCards take 5 days.";
+        let body =
+            "Refunds\n\nWe check returns within 3 days.\nThen we pay.\n\n\nCards take 5 days.";
         assert_eq!(
             split("Refunds", body),
-            vec!["We check returns within 3 days. Then we pay.", "Cards take 5 days."]
+            vec![
+                "We check returns within 3 days. Then we pay.",
+                "Cards take 5 days."
+            ]
         );
     }
 

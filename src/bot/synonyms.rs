@@ -251,10 +251,16 @@ mod tests {
 
     #[test]
     fn phrases_and_words_bring_the_help_centers_words() {
-        assert_eq!(added_words(&words("I want my money back")), vec!["refund", "payment"]);
+        assert_eq!(
+            added_words(&words("I want my money back")),
+            vec!["refund", "payment"]
+        );
         assert!(added_words(&words("the parcel is late")).contains(&"delivery".to_owned()));
         // Only whole words: "postman" is not "post", so "shipping" comes from "postman" alone.
-        assert_eq!(added_words(&words("postman")), vec!["carrier", "delivery", "dhl"]);
+        assert_eq!(
+            added_words(&words("postman")),
+            vec!["carrier", "delivery", "dhl"]
+        );
         assert_eq!(paraphrases(&words("i want my money back"))[0].covers, 3..5);
         assert!(added_words(&words("hello there")).is_empty());
     }

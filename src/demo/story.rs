@@ -246,6 +246,10 @@ impl Story {
         }
         match self.plot {
             Plot::BotOpen | Plot::WaitingNow => {}
+            // Some customers say so with the button under the answer.
+            Plot::BotAutoClosed if dice.percent(40) => {
+                self.act(conn, dice, &Actor::Customer, Action::ConfirmAnswer, 3)?;
+            }
             Plot::BotAutoClosed => {
                 let thanks = "Perfect, that's what I needed. Thanks!";
                 self.say(conn, dice, Author::Customer, None, thanks)?;

@@ -73,11 +73,9 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
                 continue;
             }
         };
-        if let Err(error) =
-            conn.batch_execute(&format!(
+        if let Err(error) = conn.batch_execute(&format!(
             "LISTEN {CHANNEL}; LISTEN {SETTINGS_CHANNEL}; LISTEN {ARTICLES_CHANNEL}"
-        ))
-        {
+        )) {
             tracing::warn!(%error, "live updates: LISTEN failed; trying again");
             std::thread::sleep(RETRY);
             continue;

@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::db::{DatabaseLocation, Pool};
 use crate::bot::knowledge::Knowledge;
+use crate::db::{DatabaseLocation, Pool};
 use crate::models::team_settings::TeamSettingsCache;
 
 /// A message was written in a conversation.

@@ -122,7 +122,11 @@ impl Article {
         use diesel::dsl::sql;
         use diesel::sql_types::{BigInt, Nullable, Timestamp};
         let (published, latest_change, newest) = articles::table
-            .select(sql::<(Nullable<BigInt>, Nullable<Timestamp>, Nullable<BigInt>)>(
+            .select(sql::<(
+                Nullable<BigInt>,
+                Nullable<Timestamp>,
+                Nullable<BigInt>,
+            )>(
                 "CAST(SUM(CASE WHEN published THEN 1 ELSE 0 END) AS BIGINT), \
                  MAX(updated_at), MAX(id)",
             ))

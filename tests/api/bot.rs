@@ -130,8 +130,14 @@ async fn confirming_the_answer_closes_it_as_resolved_by_the_bot(backend: Backend
 
     assert_eq!(location(&response), "/chat");
     let page = visitor.get_html("/chat").await;
-    assert!(page.contains("Thanks! We&#39;re glad that helped."), "{page}");
-    assert!(!page.contains("do gift cards expire"), "the chat starts afresh");
+    assert!(
+        page.contains("Thanks! We&#39;re glad that helped."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("do gift cards expire"),
+        "the chat starts afresh"
+    );
     let conversation = latest(&app);
     assert_eq!(conversation.state, ConversationState::Closed);
     assert_eq!(conversation.outcome, Some(Outcome::Resolved));
@@ -207,7 +213,9 @@ async fn without_human_support_the_bot_says_how_to_reach_the_team(backend: Backe
     assert_eq!(conversation.state, ConversationState::Bot);
     let said = bot_messages(&app, conversation.id);
     assert_eq!(said.len(), 2);
-    assert!(said[1].1.contains("The team isn't available in this chat right now."));
+    assert!(said[1]
+        .1
+        .contains("The team isn't available in this chat right now."));
     assert!(said[1].1.contains("+49 40 1234 5678"), "{}", said[1].1);
     assert!(visitor
         .get_html("/chat")
@@ -269,7 +277,12 @@ async fn the_widget_confirms_an_answer(backend: Backend) {
     let answer = asked["conversation"]["confirm"]
         .as_i64()
         .expect("the answer to confirm");
-    let last = asked["messages"].as_array().unwrap().last().unwrap().clone();
+    let last = asked["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["id"].as_i64(), Some(answer));
     assert_eq!(last["citations"][0]["url"], "/help/rewards-points");
 
@@ -296,9 +309,12 @@ async fn the_widget_confirms_an_answer(backend: Backend) {
     assert_eq!(conversation.state, ConversationState::Closed);
     assert!(conversation.closed_by_customer);
     // Without a token there is nothing to confirm.
-    let refused = post("/widget/api/answered", vec![("message", answer.to_string())])
-        .await
-        .unwrap();
+    let refused = post(
+        "/widget/api/answered",
+        vec![("message", answer.to_string())],
+    )
+    .await
+    .unwrap();
     assert_eq!(refused.status().as_u16(), 422);
 }
 
@@ -328,7 +344,10 @@ async fn a_saved_article_is_answered_from_at_once(backend: Backend) {
     assert_eq!(saved.status().as_u16(), 303);
     let other = app.new_visitor();
     ask(&other, "can i rent a bike from you").await;
-    assert!(other.get_html("/chat").await.contains("href=\"/help/bike-rental\""));
+    assert!(other
+        .get_html("/chat")
+        .await
+        .contains("href=\"/help/bike-rental\""));
 
     // Unpublished: no longer cited.
     let unpublished = app

@@ -99,7 +99,11 @@ async fn app_with_model(backend: Backend, model: Model) -> (TestApp, Asked) {
 async fn reply_to_question(app: &TestApp) -> (String, Vec<String>) {
     let visitor = app.new_visitor();
     visitor
-        .submit("/chat", "/chat/messages", &[("body", "do gift cards expire")])
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", "do gift cards expire")],
+        )
         .await;
     let id: i64 = conversations::table
         .select(conversations::id)
@@ -154,7 +158,10 @@ async fn the_model_writes_the_reply_from_the_passages(backend: Backend) {
     assert_eq!(request["model"], "tiny-test-model");
     let prompt = request["messages"][1]["content"].as_str().unwrap();
     assert!(prompt.contains("[1] Gift cards:"), "{prompt}");
-    assert!(prompt.contains("Question: do gift cards expire"), "{prompt}");
+    assert!(
+        prompt.contains("Question: do gift cards expire"),
+        "{prompt}"
+    );
 }
 
 async fn a_failing_model_leaves_the_quoted_passage(backend: Backend) {

@@ -500,7 +500,11 @@ async fn the_visitor_confirms_the_answer_in_the_widget(backend: Backend) {
         .unwrap();
     assert!(closed_by_customer);
     assert_eq!(state, "closed");
-    screenshot(&browser, &format!("{backend:?}-answer-confirmed").to_lowercase()).await;
+    screenshot(
+        &browser,
+        &format!("{backend:?}-answer-confirmed").to_lowercase(),
+    )
+    .await;
     browser.close().await.unwrap();
 }
 

@@ -107,12 +107,26 @@ async fn on_chat_page(
         }
         (Sent::Done { .. }, _) => Ok(see_other("/chat#latest")),
         (Sent::Refused(reason), _) => {
-            refused(&req, &pool, &session, StatusCode::UNPROCESSABLE_ENTITY, String::new(), reason)
-                .await
+            refused(
+                &req,
+                &pool,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                String::new(),
+                reason,
+            )
+            .await
         }
         (Sent::Limited(reason), _) => {
-            refused(&req, &pool, &session, StatusCode::TOO_MANY_REQUESTS, String::new(), reason)
-                .await
+            refused(
+                &req,
+                &pool,
+                &session,
+                StatusCode::TOO_MANY_REQUESTS,
+                String::new(),
+                reason,
+            )
+            .await
         }
     }
 }

@@ -8,10 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::form::{given_after, given_token, read_form, UNREADABLE};
 use super::{admit, Admitted};
+use crate::bot::feedback::Feedback;
 use crate::bot::Bot;
 use crate::db::Pool;
 use crate::error::AppError;
-use crate::bot::feedback::Feedback;
 use crate::routes::chat::feedback::{self, Verdict};
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
@@ -106,19 +106,16 @@ async fn feedback(
         address: guard.address(&req),
     };
     let bot = bot.into_inner();
-    let (sent, done) = feedback::answered(
-        &pool,
-        &bot,
-        &guard,
-        who,
-        form.message.as_deref(),
-        verdict,
-    )
-    .await?;
+    let (sent, done) =
+        feedback::answered(&pool, &bot, &guard, who, form.message.as_deref(), verdict).await?;
     let after = given_after(form.after.as_deref());
     if let (Sent::Done { token }, Feedback::Confirmed) = (&sent, &done) {
-        let view = visitor::view(&pool, Some(token.clone()), admitted.settings.human_support_enabled)
-            .await?;
+        let view = visitor::view(
+            &pool,
+            Some(token.clone()),
+            admitted.settings.human_support_enabled,
+        )
+        .await?;
         let mut chat = admitted.chat(Some(token.clone()), &view, after);
         chat.notice = Some(feedback::THANKS);
         return Ok(admitted.json(StatusCode::OK, &chat));
