@@ -23,7 +23,7 @@ enum Model {
     CitesNothing,
     /// Answers 500.
     Fails,
-    /// Answers after 3 seconds (past the timeout).
+    /// Answers after 10 seconds (far past the timeout).
     Slow,
 }
 
@@ -53,7 +53,7 @@ async fn completions(
         Model::CitesNothing => "Gift cards never expire, trust me.",
         Model::Fails => return HttpResponse::InternalServerError().body("model crashed"),
         Model::Slow => {
-            tokio::time::sleep(Duration::from_secs(3)).await;
+            tokio::time::sleep(Duration::from_secs(10)).await;
             WRITTEN
         }
     };
@@ -183,8 +183,9 @@ async fn a_slow_model_is_not_waited_for(backend: Backend) {
 
     let (body, _) = reply_to_question(&app).await;
 
+    // The reply is the bot's own, sent long before the model would have answered.
     assert!(
-        started.elapsed() < Duration::from_millis(2500),
+        started.elapsed() < Duration::from_secs(8),
         "{:?}",
         started.elapsed()
     );
