@@ -10,10 +10,13 @@ use std::collections::{HashMap, HashSet};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The passage number field's name (a fast field: read per hit without the document store).
+const PASSAGE_FIELD: &str = "passage";
 
 use super::passages;
 use super::synonyms::{is_paraphrased, paraphrases};
@@ -66,7 +69,6 @@ pub struct KnowledgeIndex {
     reader: IndexReader,
     title: Field,
     body: Field,
-    passage: Field,
     analyzer: TextAnalyzer,
     articles: Vec<ArticleText>,
     passages: Vec<Passage>,
@@ -152,7 +154,7 @@ impl KnowledgeIndex {
         );
         let title = schema.add_text_field("title", text.clone());
         let body = schema.add_text_field("body", text);
-        let passage = schema.add_u64_field("passage", STORED);
+        let passage = schema.add_u64_field(PASSAGE_FIELD, FAST);
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(ANALYZER, words::analyzer());
         let mut analyzer = words::analyzer();
@@ -197,7 +199,6 @@ impl KnowledgeIndex {
             reader,
             title,
             body,
-            passage,
             analyzer,
             articles,
             passages: passages_of,
@@ -245,7 +246,11 @@ impl KnowledgeIndex {
         let best = self
             .vocabulary
             .iter()
-            .filter(|(v, _)| v.chars().next() == first && v.chars().count() >= 4)
+            .filter(|(v, _)| {
+                v.len().abs_diff(word.len()) <= limit * 2
+                    && v.chars().next() == first
+                    && v.chars().count() >= 4
+            })
             .map(|(v, n)| (edit_distance(word, v, limit), *n, v))
             .filter(|(d, _, _)| *d <= limit)
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
@@ -364,9 +369,16 @@ impl KnowledgeIndex {
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(PASSAGES_LOOKED_AT))?;
         let mut by_article: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
+        let mut columns = HashMap::new();
         for (score, address) in top {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            let Some(passage) = stored.get_first(self.passage).and_then(|v| v.as_u64()) else {
+            if !columns.contains_key(&address.segment_ord) {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(PASSAGE_FIELD)?;
+                columns.insert(address.segment_ord, column);
+            }
+            let Some(passage) = columns[&address.segment_ord].first(address.doc_id) else {
                 continue;
             };
             let passage = passage as usize;
