@@ -12,6 +12,7 @@ pub mod intake;
 pub mod knowledge;
 pub mod llm;
 pub mod passages;
+pub mod question;
 pub mod search;
 pub mod synonyms;
 pub mod words;

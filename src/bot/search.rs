@@ -9,9 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -19,8 +17,9 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 const PASSAGE_FIELD: &str = "passage";
 
 use super::passages;
-use super::synonyms::{is_paraphrased, paraphrases};
-use super::words::{self, edit_distance, is_stopword, surface_words, ANALYZER};
+pub use super::question::Question;
+use super::question::{Vocabulary, COMMON_WEIGHT};
+use super::words::{self, surface_words, ANALYZER};
 
 /// A published article as the bot knows it.
 #[derive(Clone, Debug)]
@@ -54,12 +53,8 @@ const PASSAGES_LOOKED_AT: usize = 60;
 /// A title match weighs as much as a match in a passage (each passage is indexed with its
 /// title, so a title match counts once per passage anyway).
 const TITLE_BOOST: f32 = 1.0;
-/// The help center's words added for a paraphrase weigh this much of the customer's own.
-const PARAPHRASE_WEIGHT: f32 = 0.8;
 /// Articles are ranked by score × (this + coverage): coverage decides between close scores.
 const COVERAGE_BASE: f32 = 0.25;
-/// Everyday words weigh this much of a content word, in the search and in the confidence.
-const COMMON_WEIGHT: f32 = 0.25;
 /// A content word matched only through a paraphrase counts this much towards coverage.
 const PARAPHRASE_COVERAGE: f32 = 0.8;
 
@@ -72,48 +67,10 @@ pub struct KnowledgeIndex {
     analyzer: TextAnalyzer,
     articles: Vec<ArticleText>,
     passages: Vec<Passage>,
-    /// Every word the articles use as written, with how often: typos are corrected to these.
-    vocabulary: HashMap<String, u32>,
+    /// The words the articles use: typos are corrected to these; rare ones weigh more.
+    vocabulary: Vocabulary,
     /// The stems of each article (title and text).
     article_stems: Vec<HashSet<String>>,
-    /// In how many articles each stem occurs.
-    article_frequency: HashMap<String, u32>,
-}
-
-/// One content word of the question: its stem and the stems that count as saying the same.
-#[derive(Clone, Debug)]
-struct Asked {
-    stem: String,
-    alternatives: Vec<String>,
-    /// An everyday word ([`words::COMMON_WORDS`]): it counts little towards confidence.
-    common: bool,
-}
-
-/// A question as the bot searches it.
-#[derive(Clone, Debug, Default)]
-pub struct Question {
-    /// Stems to search for, with their weights.
-    terms: Vec<(String, f32)>,
-    /// The customer's content words (numbers left out).
-    asked: Vec<Asked>,
-}
-
-impl Question {
-    /// The stems searched for, with their weights, for quoting the right sentences.
-    pub fn weight_of(&self, stem: &str) -> f32 {
-        self.terms
-            .iter()
-            .find(|(s, _)| s == stem)
-            .map_or(0.0, |(_, w)| *w)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.asked.is_empty()
-    }
-
-    pub fn asked_count(&self) -> usize {
-        self.asked.len()
-    }
 }
 
 /// An article that answers the question, with its best passage.
@@ -202,9 +159,11 @@ impl KnowledgeIndex {
             analyzer,
             articles,
             passages: passages_of,
-            vocabulary,
+            vocabulary: Vocabulary {
+                words: vocabulary,
+                stems: article_frequency,
+            },
             article_stems,
-            article_frequency,
         })
     }
 
@@ -224,92 +183,9 @@ impl KnowledgeIndex {
         self.articles.is_empty()
     }
 
-    /// The word as the articles would spell it: itself if they use it (or its stem), else the
-    /// closest of their words within one typo (two for words of 8 letters or more), else two of
-    /// their words run together ("giftcard"), else itself.
-    fn correct(&self, word: &str, analyzer: &mut TextAnalyzer) -> Vec<String> {
-        let length = word.chars().count();
-        let known = |w: &str| self.vocabulary.contains_key(w);
-        if length < 6
-            || known(word)
-            || is_stopword(word)
-            || is_paraphrased(word)
-            || word.chars().any(|c| c.is_ascii_digit())
-            || words::stems(analyzer, word)
-                .iter()
-                .all(|s| self.article_frequency.contains_key(s))
-        {
-            return vec![word.to_owned()];
-        }
-        let limit = if length >= 9 { 2 } else { 1 };
-        let first = word.chars().next();
-        let best = self
-            .vocabulary
-            .iter()
-            .filter(|(v, _)| {
-                v.len().abs_diff(word.len()) <= limit * 2
-                    && v.chars().next() == first
-                    && v.chars().count() >= 4
-            })
-            .map(|(v, n)| (edit_distance(word, v, limit), *n, v))
-            .filter(|(d, _, _)| *d <= limit)
-            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-        if let Some((_, _, v)) = best {
-            return vec![v.clone()];
-        }
-        for split in 3..length.saturating_sub(2) {
-            let (a, b) = word.split_at(word.char_indices().nth(split).map_or(0, |(i, _)| i));
-            if known(a) && known(b) && !is_stopword(a) && !is_stopword(b) {
-                return vec![a.to_owned(), b.to_owned()];
-            }
-        }
-        vec![word.to_owned()]
-    }
-
     /// Reads a question: corrected, stemmed, with the help center's words for its paraphrases.
     pub fn question(&self, text: &str) -> Question {
-        let mut analyzer = self.analyzer.clone();
-        let words: Vec<String> = surface_words(text)
-            .iter()
-            .flat_map(|w| self.correct(w, &mut analyzer))
-            .collect();
-        let found = paraphrases(&words);
-        let mut question = Question::default();
-        let mut seen = HashSet::new();
-        for (position, word) in words.iter().enumerate() {
-            let Some(stem) = words::stems(&mut analyzer, word).into_iter().next() else {
-                continue;
-            };
-            let mut alternatives = Vec::new();
-            for paraphrase in found.iter().filter(|p| p.covers.contains(&position)) {
-                for meant in &paraphrase.meant {
-                    alternatives.extend(words::stems(&mut analyzer, meant));
-                }
-            }
-            let common = words::is_common(word);
-            if !question.terms.iter().any(|(s, _)| *s == stem) {
-                question
-                    .terms
-                    .push((stem.clone(), if common { COMMON_WEIGHT } else { 1.0 }));
-            }
-            if !stem.chars().all(|c| c.is_ascii_digit()) && seen.insert(stem.clone()) {
-                question.asked.push(Asked {
-                    stem,
-                    alternatives,
-                    common,
-                });
-            }
-        }
-        for paraphrase in &found {
-            for meant in &paraphrase.meant {
-                for stem in words::stems(&mut analyzer, meant) {
-                    if !question.terms.iter().any(|(s, _)| *s == stem) {
-                        question.terms.push((stem, PARAPHRASE_WEIGHT));
-                    }
-                }
-            }
-        }
-        question
+        self.vocabulary.read(text, &self.analyzer)
     }
 
     /// BM25's weight (tantivy's IDF) of a word found in one passage only.
@@ -321,7 +197,7 @@ impl KnowledgeIndex {
     /// How rare a stem is across the articles (unknown stems are the rarest).
     fn rarity(&self, stem: &str) -> f32 {
         let n = self.articles.len() as f32;
-        let df = self.article_frequency.get(stem).copied().unwrap_or(0) as f32;
+        let df = self.vocabulary.stems.get(stem).copied().unwrap_or(0) as f32;
         (1.0 + n / (1.0 + df)).ln()
     }
 
@@ -371,14 +247,16 @@ impl KnowledgeIndex {
         let mut by_article: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         let mut columns = HashMap::new();
         for (score, address) in top {
-            if !columns.contains_key(&address.segment_ord) {
-                let column = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64(PASSAGE_FIELD)?;
-                columns.insert(address.segment_ord, column);
-            }
-            let Some(passage) = columns[&address.segment_ord].first(address.doc_id) else {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .u64(PASSAGE_FIELD)?,
+                ),
+            };
+            let Some(passage) = column.first(address.doc_id) else {
                 continue;
             };
             let passage = passage as usize;

@@ -331,71 +331,6 @@ fn release(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> 
     }
 }
 
-/// Only a conversation with the bot can escalate to the team's queue.
-fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Result<Transition, Refusal> {
-    if snapshot.state != ConversationState::Bot {
-        return Err(Refusal::NotWithBot);
-    }
-    Ok(Transition::new(ConversationState::Waiting, because))
-}
-
-/// Only a conversation with the bot or waiting, untouched for `hours`, closes automatically (one
-/// an agent holds is theirs to close), by the system, with the team's outcome.
-fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Result<Transition, Refusal> {
-    use ConversationState::*;
-    match snapshot.state {
-        Agent => return Err(Refusal::AlreadyTaken(holder_name(snapshot))),
-        Closed => return Err(Refusal::Closed),
-        Bot | Waiting => {}
-    }
-    if snapshot.idle_for < Duration::hours(i64::from(hours)) {
-        return Err(Refusal::RecentlyActive);
-    }
-    Ok(Transition {
-        outcome: Some(outcome),
-        note_hours: Some(hours),
-        closure: Some(ClosureEntry {
-            outcome,
-            replaced: None,
-            reason: None,
-        }),
-        ..Transition::new(Closed, SystemEvent::AutoClosed)
-    })
-}
-
-/// Only an answer the bot gave while it has the conversation can be confirmed: resolved by the
-/// bot, by nobody on the team.
-fn confirm_answer(snapshot: &Snapshot) -> Result<Transition, Refusal> {
-    if snapshot.state != ConversationState::Bot {
-        return Err(Refusal::NotWithBot);
-    }
-    Ok(Transition {
-        outcome: Some(Outcome::Resolved),
-        closed_by_customer: true,
-        closure: Some(ClosureEntry {
-            outcome: Outcome::Resolved,
-            replaced: None,
-            reason: None,
-        }),
-        confirmation: "Thanks! We're glad that helped. Write again any time.".into(),
-        ..Transition::new(ConversationState::Closed, SystemEvent::CustomerConfirmed)
-    })
-}
-
-/// One note per wait.
-fn note_long_wait(snapshot: &Snapshot) -> Result<Transition, Refusal> {
-    if snapshot.state != ConversationState::Waiting {
-        return Err(Refusal::NotWaiting);
-    }
-    if snapshot.wait_noted {
-        return Err(Refusal::AlreadyNoted);
-    }
-    Ok(Transition {
-        note_only: true,
-        ..Transition::new(ConversationState::Waiting, SystemEvent::WaitTimeExceeded)
-    })
-}
-
 /// An optional short reason given when closing.
 pub fn parse_reason(raw: &str) -> Result<Option<String>, &'static str> {
     let reason = raw.trim();
@@ -428,6 +363,9 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
     }
     Ok(body.to_owned())
 }
+
+mod unattended;
+use unattended::{auto_close, confirm_answer, escalate, note_long_wait};
 
 #[cfg(test)]
 mod tests;
