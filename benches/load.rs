@@ -288,6 +288,7 @@ async fn main() {
         background_jobs: false,
         trust_proxy: false,
         visitor_limits: Default::default(),
+        bot: Default::default(),
         session_idle_hours: 12,
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");

@@ -54,6 +54,7 @@ async fn main() {
         background_jobs: false,
         trust_proxy: false,
         visitor_limits: Default::default(),
+        bot: Default::default(),
     };
 
     let mut admin_conn = PgConnection::establish(&admin).expect("connect to BENCH_DATABASE_URL");

@@ -70,6 +70,22 @@ pub enum Command {
     /// Check that every conversation agrees with its history and the report counters with a
     /// recount; exits with status 1 and says what is wrong otherwise
     Check,
+    /// Measure the bot on a set of questions: each line "question<TAB>expected article address"
+    /// (or "-" when the bot should decline); prints hit@1, hit@3 and the decline accuracy, for
+    /// the whole set and its held-out third (every third question)
+    BotEval {
+        /// The evaluation set, e.g. eval/demo-questions.tsv
+        file: std::path::PathBuf,
+        /// Answer from the demo's knowledge base instead of the database's published articles
+        #[arg(long)]
+        demo_articles: bool,
+        /// Measure the old word-overlap bot instead, for comparison
+        #[arg(long)]
+        baseline: bool,
+        /// Also list each question answered wrongly
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Add synthetic conversations in bulk, for measuring Hearken at scale (see the README)
     Seed {
         /// How many conversations to add
@@ -132,6 +148,36 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&config),
+        Command::BotEval {
+            file,
+            demo_articles,
+            baseline,
+            verbose,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let articles = if demo_articles {
+                crate::bot::eval_run::demo_articles()
+            } else {
+                let pool = prepare_database(&config)?;
+                let mut conn = pool.get()?;
+                crate::bot::search::articles_of(crate::models::article::Article::published(
+                    &mut conn,
+                )?)
+            };
+            let contender = if baseline {
+                crate::bot::eval_run::Contender::WordOverlap
+            } else {
+                crate::bot::eval_run::Contender::Bot {
+                    min_confidence: config.bot.bot_min_confidence,
+                }
+            };
+            print!(
+                "{}",
+                crate::bot::eval_run::evaluate(&text, articles, contender, verbose)?
+            );
+            Ok(())
+        }
         Command::Seed {
             conversations,
             days,

@@ -134,6 +134,99 @@ pub struct Config {
     /// How much the public chat gives one visitor and one address.
     #[command(flatten)]
     pub visitor_limits: VisitorLimits,
+
+    /// How sure the bot must be, and the optional language model.
+    #[command(flatten)]
+    pub bot: BotSettings,
+}
+
+/// The bot's settings.
+#[derive(clap::Args, Clone, Debug, PartialEq)]
+#[command(next_help_heading = SETTINGS_HEADING)]
+pub struct BotSettings {
+    /// How sure the bot must be to answer, from 0 to 1 (the share of the question's words, weighted by rarity, that the best article has); below it, it says it cannot answer and passes the conversation to the team
+    #[arg(
+        long,
+        env = "HEARKEN_BOT_MIN_CONFIDENCE",
+        value_name = "HEARKEN_BOT_MIN_CONFIDENCE",
+        default_value_t = crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
+        value_parser = share,
+        global = true
+    )]
+    pub bot_min_confidence: f32,
+
+    /// An OpenAI-compatible chat-completions address (a local Ollama, llama.cpp or vLLM server, or a hosted one, e.g. http://127.0.0.1:11434/v1) that writes the bot's replies from the passages it found. Unset: the bot quotes the passages itself
+    #[arg(
+        long,
+        env = "HEARKEN_LLM_URL",
+        value_name = "HEARKEN_LLM_URL",
+        global = true
+    )]
+    pub llm_url: Option<String>,
+
+    /// The model the language model endpoint should use
+    #[arg(
+        long,
+        env = "HEARKEN_LLM_MODEL",
+        value_name = "HEARKEN_LLM_MODEL",
+        default_value = "llama3.2",
+        global = true
+    )]
+    pub llm_model: String,
+
+    /// The key sent to the language model endpoint as a bearer token, if it needs one
+    #[arg(
+        long,
+        env = "HEARKEN_LLM_KEY",
+        value_name = "HEARKEN_LLM_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_key: Option<String>,
+
+    /// Milliseconds to wait for the language model before sending the quoted passages instead
+    #[arg(
+        long,
+        env = "HEARKEN_LLM_TIMEOUT_MS",
+        value_name = "HEARKEN_LLM_TIMEOUT_MS",
+        default_value_t = crate::bot::llm::DEFAULT_TIMEOUT_MS,
+        value_parser = positive::<u64>,
+        global = true
+    )]
+    pub llm_timeout_ms: u64,
+}
+
+impl Default for BotSettings {
+    fn default() -> Self {
+        BotSettings {
+            bot_min_confidence: crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
+            llm_url: None,
+            llm_model: "llama3.2".to_owned(),
+            llm_key: None,
+            llm_timeout_ms: crate::bot::llm::DEFAULT_TIMEOUT_MS,
+        }
+    }
+}
+
+impl BotSettings {
+    /// The language model, when one is set.
+    pub fn llm(&self) -> Option<crate::bot::llm::LlmConfig> {
+        self.llm_url.as_ref().map(|url| crate::bot::llm::LlmConfig {
+            url: url.clone(),
+            model: self.llm_model.clone(),
+            key: self.llm_key.clone(),
+            timeout: std::time::Duration::from_millis(self.llm_timeout_ms),
+        })
+    }
+}
+
+fn share(value: &str) -> Result<f32, String> {
+    value
+        .trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| (0.0..=1.0).contains(v))
+        .ok_or_else(|| "must be a number from 0 to 1, like 0.5".to_owned())
 }
 
 impl Config {

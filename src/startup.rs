@@ -273,6 +273,11 @@ fn serve(
 ) -> anyhow::Result<Server> {
     let pool = web::Data::new(pool);
     let team_settings = web::Data::from(hub.settings());
+    let bot = web::Data::new(crate::bot::Bot {
+        knowledge: hub.knowledge(),
+        min_confidence: config.bot.bot_min_confidence,
+        llm: config.bot.llm(),
+    });
     let hub = web::Data::from(hub);
     let sign_in_gate = web::Data::new(SignInGate::new(config.pool_size, config.trust_proxy));
     let visitor_guard =
@@ -304,6 +309,7 @@ fn serve(
             .app_data(visitor_guard.clone())
             .app_data(hub.clone())
             .app_data(team_settings.clone())
+            .app_data(bot.clone())
             .app_data(stream_limits.clone())
             .app_data(stream_keys.clone())
             .app_data(idle_limit.clone())

@@ -53,9 +53,9 @@ ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:10p
 .cites{margin:6px 0 0;padding:6px 0 0;border-top:1px solid #dfe3ea;list-style:none;font-size:13.5px;white-space:normal}
 .cites a{color:var(--hk-link);font-weight:600}
 .note,.waiting{align-self:center;margin:0;font-size:12.5px;color:#5d6678;text-align:center}
-.actions{padding:10px 14px 0}
-.person,.toggle{border:1px solid #c5ccd8;border-radius:999px;background:#fff;padding:6px 14px;font-weight:600;font-size:14px;cursor:pointer}
-.person:hover,.toggle:hover{border-color:#5d6678}
+.actions{padding:10px 14px 0;display:flex;flex-wrap:wrap;gap:6px}
+.actions button,.toggle{border:1px solid #c5ccd8;border-radius:999px;background:#fff;padding:6px 14px;font-weight:600;font-size:14px;cursor:pointer}
+.actions button:hover,.toggle:hover{border-color:#5d6678}
 form{display:flex;flex-direction:column;gap:6px;padding:10px 14px 12px;border-top:1px solid #dfe3ea}
 .actions:not([hidden])+form{border-top:0}
 label{font-size:13px;font-weight:600}
@@ -117,7 +117,9 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   ui.verdict = el("div", { class: "waiting", hidden: "" });
   ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0", "aria-label": "Conversation" }, [ui.greeting, ui.messages, ui.waiting, ui.verdict]);
   ui.person = el("button", { type: "button", class: "person", text: "Talk to a person" });
-  ui.actions = el("div", { class: "actions", hidden: "" }, [ui.person]);
+  ui.yes = el("button", { type: "button", text: "That answered my question" });
+  ui.more = el("button", { type: "button", text: "I still need help" });
+  ui.actions = el("div", { class: "actions", hidden: "" }, [ui.yes, ui.more, ui.person]);
   ui.error = el("p", { class: "error", role: "alert", hidden: "" });
   ui.toggle = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": "hk-details", hidden: "", text: "Your details" });
   ui.name = el("input", { id: "hk-name", autocomplete: "name" });
@@ -209,7 +211,10 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     if (data.verdict !== state.verdict) verdict(state.verdict = data.verdict);
     const conversation = state.conversation;
     ui.waiting.hidden = !(conversation && conversation.waiting);
-    ui.actions.hidden = !(conversation && conversation.may_ask_for_person);
+    ui.yes.hidden = ui.more.hidden = !(conversation && conversation.confirm);
+    ui.person.hidden = !(conversation && conversation.may_ask_for_person);
+    ui.actions.hidden = ui.yes.hidden && ui.person.hidden;
+    if (data.notice) ui.messages.appendChild(el("li", { class: "note", text: data.notice }));
     // Name and email belong to the start of a chat; later they wait behind "Your details".
     const started = state.lastId > 0;
     ui.toggle.hidden = !started;
@@ -363,6 +368,13 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
     ui.person.disabled = false;
   }
 
+  async function feedback(path) {
+    try {
+      apply(await api("/widget/api/" + path, { token: state.token || "", message: String(state.conversation.confirm), after: String(state.lastId) }));
+      showError("");
+    } catch (error) { showError(error.message); }
+  }
+
   function setOpen(open, moveFocus) {
     state.open = open;
     ui.panel.hidden = !open;
@@ -397,6 +409,8 @@ textarea{flex:1;resize:none;min-height:42px;max-height:140px}
   });
   ui.body.addEventListener("input", () => write("sessionStorage", KEYS.draft, ui.body.value || null));
   ui.person.addEventListener("click", askForPerson);
+  ui.yes.addEventListener("click", () => feedback("answered"));
+  ui.more.addEventListener("click", () => feedback("more-help"));
   ui.toggle.addEventListener("click", () => {
     const expanded = ui.toggle.getAttribute("aria-expanded") !== "true";
     ui.toggle.setAttribute("aria-expanded", String(expanded));

@@ -3,11 +3,12 @@
 
 use diesel::QueryResult;
 
-use super::{reply, wants_a_person, Candidate, Reply};
+use super::answer::{self, Quoted};
+use super::knowledge::KnowledgeError;
+use super::{llm, wants_a_person, Bot};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::{Action, Actor};
 use crate::domain::{Author, ConversationState, SystemEvent};
-use crate::models::article::Article;
 use crate::models::conversation::{Acted, Conversation};
 use crate::models::message::{Message, NewMessage};
 use crate::models::team_settings::TeamSettings;
@@ -23,7 +24,7 @@ pub enum Handled {
     LeftToTheTeam,
 }
 
-fn say(
+pub(super) fn say(
     conn: &mut AnyConnection,
     conversation_id: i64,
     author: Author,
@@ -44,7 +45,7 @@ fn say(
 }
 
 /// The bot passes the conversation to the team's queue, through the lifecycle's one door.
-fn escalate_to_team(
+pub(super) fn escalate_to_team(
     conn: &mut AnyConnection,
     conversation: &Conversation,
     because: SystemEvent,
@@ -86,35 +87,76 @@ enum Plan {
     Apologise(&'static str),
 }
 
-fn plan(conn: &mut AnyConnection, body: &str) -> QueryResult<Plan> {
+/// The passages that answer `question`, or none when the bot is not confident enough (or its
+/// index cannot be built: then the team is asked, as for a question it cannot answer).
+pub fn find_quotes(
+    conn: &mut AnyConnection,
+    bot: &Bot,
+    question: &str,
+) -> QueryResult<Vec<Quoted>> {
+    let index = match bot.knowledge.current(conn) {
+        Ok(index) => index,
+        Err(KnowledgeError::Database(error)) => return Err(error),
+        Err(KnowledgeError::Index(error)) => {
+            tracing::error!(%error, "the bot's search index could not be built");
+            return Ok(Vec::new());
+        }
+    };
+    match answer::find(&index, question, bot.min_confidence) {
+        Ok(found) => Ok(answer::quotes(&index, &found)),
+        Err(error) => {
+            tracing::error!(%error, "the bot's search failed");
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// The reply to send for `quotes`: the language model's, when one is set and its reply cites
+/// them, else the passages themselves.
+fn reply_for(bot: &Bot, question: &str, quotes: Vec<Quoted>) -> (String, Vec<i64>) {
+    if let Some(config) = &bot.llm {
+        match llm::write(config, question, &quotes) {
+            Ok(written) => {
+                let cited = written.cited.iter().map(|q| q.article_id).collect();
+                return (written.body, cited);
+            }
+            Err(unused) => tracing::warn!(%unused, "sending the quoted passages instead"),
+        }
+    }
+    (
+        answer::compose(&quotes),
+        quotes.iter().map(|q| q.article_id).collect(),
+    )
+}
+
+fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan> {
     let settings = TeamSettings::get(conn)?;
     if settings.human_support_enabled && wants_a_person(body) {
         return Ok(Plan::Escalate(SystemEvent::CustomerRequestedHuman));
     }
-    let candidates: Vec<Candidate> = Article::published(conn)?
-        .into_iter()
-        .map(|a| Candidate {
-            id: a.id,
-            title: a.title,
-            body: a.body,
-        })
-        .collect();
-    Ok(match reply(body, &candidates) {
-        Reply::Answer { body, cited } => Plan::Answer { body, cited },
-        Reply::NoAnswer if settings.human_support_enabled => Plan::SayAndEscalate(
+    let quotes = find_quotes(conn, bot, body)?;
+    Ok(if !quotes.is_empty() {
+        let (body, cited) = reply_for(bot, body, quotes);
+        Plan::Answer { body, cited }
+    } else if settings.human_support_enabled {
+        Plan::SayAndEscalate(
             "I couldn't find an answer to that. I've asked the team to join; someone will be with you shortly.",
-        ),
-        Reply::NoAnswer => Plan::Apologise(
-            "Sorry, I couldn't find an answer to that. Could you put it another way?",
-        ),
+        )
+    } else {
+        Plan::Apologise("Sorry, I couldn't find an answer to that. Could you put it another way?")
     })
 }
 
 /// The bot answers the customer's latest message: it plans outside any transaction, then writes
 /// in a short one, and only if it still has the conversation (the team may have taken it
 /// meanwhile: then it stays quiet). Call with no transaction open.
-pub fn respond(conn: &mut AnyConnection, conversation_id: i64, body: &str) -> QueryResult<Handled> {
-    let plan = plan(conn, body)?;
+pub fn respond(
+    conn: &mut AnyConnection,
+    bot: &Bot,
+    conversation_id: i64,
+    body: &str,
+) -> QueryResult<Handled> {
+    let plan = plan(conn, bot, body)?;
     crate::db::write_transaction_retrying(conn, |conn| {
         let Some(conversation) = Conversation::find_locked(conn, conversation_id)? else {
             return Ok(Handled::LeftToTheTeam);

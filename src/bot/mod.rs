@@ -1,41 +1,30 @@
-//! The knowledge-base bot: finds the published articles that best match a customer's question,
-//! answers with links to them, and says when it cannot help so the team is asked to join.
+//! The knowledge-base bot: finds the passage of the published articles that answers a
+//! customer's question (a tantivy index per instance, `search`), quotes it with the article
+//! cited, optionally has a language model write the reply from the passages (`llm`), and says
+//! when it cannot help so the team is asked to join (`intake`).
 
+pub mod answer;
+pub mod baseline;
+pub mod eval;
+pub mod eval_run;
+pub mod feedback;
 pub mod intake;
+pub mod knowledge;
+pub mod llm;
+pub mod passages;
+pub mod question;
+pub mod search;
+pub mod synonyms;
+pub mod words;
 
-use std::collections::HashSet;
+use std::sync::Arc;
 
-/// An article as the bot searches it.
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reply {
-    /// Answer citing these article ids (best first).
-    Answer { body: String, cited: Vec<i64> },
-    /// Nothing in the knowledge base fits.
-    NoAnswer,
-}
-
-/// Words too common to tell articles apart.
-const STOPWORDS: &[&str] = &[
-    "the", "and", "for", "you", "your", "can", "how", "what", "when", "where", "why", "with",
-    "this", "that", "have", "has", "does", "did", "not", "are", "was", "but", "from", "they",
-    "there", "please", "thanks", "thank", "hello", "want", "need", "would", "could", "should",
-    "will", "about", "into", "just", "still", "yet", "any", "all", "our", "out", "get", "got",
-];
-
-fn words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(&w.as_str()))
-        // "refunds" and "refund" are the same question.
-        .map(|w| w.strip_suffix('s').map(str::to_owned).unwrap_or(w))
-        .collect()
+/// What the bot needs besides the database: this instance's index of the knowledge base, how
+/// sure it must be to answer, and the optional language model.
+pub struct Bot {
+    pub knowledge: Arc<knowledge::Knowledge>,
+    pub min_confidence: f32,
+    pub llm: Option<llm::LlmConfig>,
 }
 
 /// Whether the customer is asking for a person rather than an answer.
@@ -59,85 +48,9 @@ pub fn wants_a_person(text: &str) -> bool {
     .any(|phrase| text.contains(phrase))
 }
 
-/// Scores each article (title words count three times) and answers with the best one or two.
-pub fn reply(question: &str, articles: &[Candidate]) -> Reply {
-    let asked = words(question);
-    if asked.is_empty() {
-        return Reply::NoAnswer;
-    }
-    let mut scored: Vec<(usize, &Candidate)> = articles
-        .iter()
-        .map(|article| {
-            let title = words(&article.title);
-            let body = words(&article.body);
-            let score = asked
-                .iter()
-                .map(|w| 3 * usize::from(title.contains(w)) + usize::from(body.contains(w)))
-                .sum();
-            (score, article)
-        })
-        .filter(|(score, _)| *score >= 3)
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
-    let Some((best_score, best)) = scored.first().copied() else {
-        return Reply::NoAnswer;
-    };
-    let mut cited = vec![best.id];
-    // A close second is worth offering too.
-    if let Some((score, second)) = scored.get(1) {
-        if *score * 3 >= best_score * 2 {
-            cited.push(second.id);
-        }
-    }
-    Reply::Answer {
-        body: format!(
-            "This article should help: \"{}\". If it doesn't answer your question, tell me more \
-             or ask for a person.",
-            best.title
-        ),
-        cited,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn kb() -> Vec<Candidate> {
-        vec![
-            Candidate {
-                id: 1,
-                title: "Reset your password".into(),
-                body: "Forgot your password? Use the reset link.".into(),
-            },
-            Candidate {
-                id: 2,
-                title: "When will I get my refund?".into(),
-                body: "Refunds take five working days.".into(),
-            },
-        ]
-    }
-
-    #[test]
-    fn finds_the_matching_article() {
-        match reply("I forgot my password", &kb()) {
-            Reply::Answer { cited, .. } => assert_eq!(cited, vec![1]),
-            other => panic!("{other:?}"),
-        }
-        match reply("Where is my refund??", &kb()) {
-            Reply::Answer { cited, .. } => assert_eq!(cited[0], 2),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn admits_when_nothing_fits() {
-        assert_eq!(
-            reply("Do you sell bicycles in Peru", &kb()),
-            Reply::NoAnswer
-        );
-        assert_eq!(reply("?!", &kb()), Reply::NoAnswer);
-    }
 
     #[test]
     fn recognises_a_request_for_a_person() {

@@ -67,6 +67,7 @@ diesel::table! {
         created_at -> Timestamp,
         visitor_token_hash -> Nullable<Text>,
         report_day -> Nullable<Date>,
+        closed_by_customer -> Bool,
         follows_id -> Nullable<BigInt>,
         came_back_at -> Nullable<Timestamp>,
     }

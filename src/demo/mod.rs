@@ -8,6 +8,7 @@ mod story;
 use chrono::Duration;
 use diesel::Connection;
 
+use crate::bot::search::{articles_of, KnowledgeIndex};
 use crate::db::AnyConnection;
 use crate::domain::{hash_password, Email, Outcome, Password, PersonName, Role};
 use crate::models::article::{Article, NewArticle};
@@ -15,7 +16,7 @@ use crate::models::conversation::Conversation;
 use crate::models::server_secret::ServerSecret;
 use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
 use crate::models::user::{NewUser, User};
-use data::ARTICLES;
+pub use data::{DemoArticle, ARTICLES};
 use story::{Cast, Story, DAYS};
 
 pub const DEMO_PASSWORD: &str = "hearken-demo";
@@ -100,18 +101,14 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
             team.push(user);
         }
         let mut articles = Vec::new();
-        for (title, slug, question, _) in ARTICLES {
+        for demo in &ARTICLES {
             let created = now - Duration::days(DAYS + 30);
-            let body = format!(
-                "{title}\n\nCustomers often ask: \"{question}\"\n\nThis article explains the \
-                 steps, what to have ready, and when to contact the team instead."
-            );
             articles.push(Article::create(
                 conn,
                 &NewArticle {
-                    title,
-                    slug,
-                    body: &body,
+                    title: demo.title(),
+                    slug: demo.slug,
+                    body: demo.body(),
                     published: true,
                     created_at: created,
                     updated_at: created,
@@ -132,6 +129,8 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 came_back_days: 3,
             },
         )?;
+        // The demo's bot answers are the real bot's, from the articles just written.
+        let index = KnowledgeIndex::build(articles_of(articles.clone()))?;
         let mut dice = Dice(0x4845_4152_4B45_4E21);
         let cast = Cast {
             admin: &team[0],
@@ -139,9 +138,9 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
             agents: &team[2..],
         };
         // Each story goes through the lifecycle's one door, which keeps the report counters.
-        for index in 0..CONVERSATIONS {
-            let mut story = Story::begin(conn, &mut dice, index, now)?;
-            story.play(conn, &mut dice, &cast, &articles)?;
+        for number in 0..CONVERSATIONS {
+            let mut story = Story::begin(conn, &mut dice, number, now)?;
+            story.play(conn, &mut dice, &cast, &articles, &index)?;
             summary.conversations += 1;
             summary.messages += story.messages;
         }

@@ -6,6 +6,8 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::data::{ARTICLES, FIRST_NAMES, LAST_NAMES};
 use super::Dice;
+use crate::bot::answer;
+use crate::bot::search::KnowledgeIndex;
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::{Action, Actor, Member};
 use crate::domain::{Author, Outcome, SystemEvent};
@@ -208,23 +210,30 @@ impl Story {
         dice: &mut Dice,
         cast: &Cast<'_>,
         articles: &[Article],
+        index: &KnowledgeIndex,
     ) -> anyhow::Result<()> {
         let topic = dice.below(ARTICLES.len() as u64) as usize;
-        let (_, _, question, unresolved_percent) = ARTICLES[topic];
+        let (question, unresolved_percent) =
+            (ARTICLES[topic].question, ARTICLES[topic].unresolved_percent);
         let article = &articles[topic];
         let agent = &cast.agents[dice.below(cast.agents.len() as u64) as usize];
         let (lead, admin) = (cast.lead, cast.admin);
 
         self.say(conn, dice, Author::Customer, None, question)?;
-        let answer = format!(
-            "This might help: \"{}\". It walks you through it step by step.",
-            article.title
-        );
+        let found = answer::find(index, question, answer::DEFAULT_MIN_CONFIDENCE)?;
+        let quotes = answer::quotes(index, &found);
+        let (answer, cited) = if quotes.is_empty() {
+            // The demo's own questions are answered; should one not be, cite its article.
+            (article.body.clone(), vec![article.id])
+        } else {
+            (
+                answer::compose(&quotes),
+                quotes.iter().map(|q| q.article_id).collect(),
+            )
+        };
         let bot_message = self.say(conn, dice, Author::Bot, None, &answer)?;
-        Message::cite(conn, bot_message.id, article.id)?;
-        if dice.percent(25) {
-            let extra = &articles[(topic + 1 + dice.below(5) as usize) % articles.len()];
-            Message::cite(conn, bot_message.id, extra.id)?;
+        for article_id in cited {
+            Message::cite(conn, bot_message.id, article_id)?;
         }
         let escalates = !matches!(
             self.plot,
@@ -247,6 +256,10 @@ impl Story {
         }
         match self.plot {
             Plot::BotOpen | Plot::WaitingNow => {}
+            // Some customers say so with the button under the answer.
+            Plot::BotAutoClosed if dice.percent(40) => {
+                self.act(conn, dice, &Actor::Customer, Action::ConfirmAnswer, 3)?;
+            }
             Plot::BotAutoClosed => {
                 let thanks = "Perfect, that's what I needed. Thanks!";
                 self.say(conn, dice, Author::Customer, None, thanks)?;

@@ -29,6 +29,7 @@ text_enum!(
         Reopened => "reopened",
         AutoClosed => "auto_closed",
         Released => "released",
+        CustomerConfirmed => "customer_confirmed",
     }
 );
 
@@ -90,6 +91,7 @@ impl SystemEvent {
             SystemEvent::Released => {
                 format!("{name} was deactivated; the conversation is waiting for the team again")
             }
+            SystemEvent::CustomerConfirmed => "Customer confirmed the answer".into(),
         }
     }
 }

@@ -20,6 +20,10 @@ text_enum!(
     }
 );
 
+/// Who closed, in the counters and the Conversations list's filter, when the customer did (by
+/// confirming the bot's answer): no team member has this id.
+pub const CLOSED_BY_CUSTOMER: i64 = -1;
+
 /// One counter: a metric on a day, split by outcome, whether an agent took part, who closed
 /// (0: closed automatically, or not split) and which article (0: not split).
 #[derive(Clone, Copy, Debug)]
@@ -77,7 +81,8 @@ pub struct Counted {
     pub day: NaiveDate,
     pub outcome: Outcome,
     pub agent_involved: bool,
-    /// `None` when it was closed automatically.
+    /// `None` when it was closed automatically, [`CLOSED_BY_CUSTOMER`] when the customer
+    /// confirmed the bot's answer.
     pub closed_by_id: Option<i64>,
     /// Whether the customer came back within the team's window after a close.
     pub came_back: bool,

@@ -29,6 +29,9 @@ pub enum Action {
     /// A lead or admin deactivating the member who holds the conversation hands it back to the
     /// team's queue, so no customer is left with someone who can no longer answer.
     Release,
+    /// The customer clicked "That answered my question" under the bot's answer: resolved by
+    /// the bot.
+    ConfirmAnswer,
 }
 
 /// Who acts on a conversation.
@@ -38,6 +41,8 @@ pub enum Actor {
     Bot,
     /// The background jobs.
     System,
+    /// The customer, from the chat.
+    Customer,
 }
 
 /// The team member acting.
@@ -52,7 +57,7 @@ impl Actor {
     pub fn member(&self) -> Option<&Member> {
         match self {
             Actor::Member(member) => Some(member),
-            Actor::Bot | Actor::System => None,
+            Actor::Bot | Actor::System | Actor::Customer => None,
         }
     }
 }
@@ -95,6 +100,8 @@ pub struct Transition {
     pub note_names: Option<String>,
     /// For automatic closing: the hours of inactivity the note mentions.
     pub note_hours: Option<i32>,
+    /// Closed because the customer confirmed the bot's answer.
+    pub closed_by_customer: bool,
     pub closure: Option<ClosureEntry>,
     /// Only the note is written: the conversation itself, its version and its last activity
     /// stay as they are (a wait noted as too long must not look like activity).
@@ -115,6 +122,7 @@ impl Transition {
             note,
             note_names: None,
             note_hours: None,
+            closed_by_customer: false,
             closure: None,
             note_only: false,
             confirmation: String::new(),
@@ -204,11 +212,15 @@ pub fn decide(snapshot: &Snapshot, actor: &Actor, action: Action) -> Result<Tran
             auto_close(snapshot, outcome, hours)
         }
         (Actor::System, Action::NoteLongWait) => note_long_wait(snapshot),
+        (Actor::Customer, Action::ConfirmAnswer) => confirm_answer(snapshot),
+        (_, Action::ConfirmAnswer) => Err(Refusal::NotForThisActor("the customer")),
         (_, Action::Escalate(_)) => Err(Refusal::NotForThisActor("the bot")),
         (_, Action::AutoClose { .. } | Action::NoteLongWait) => {
             Err(Refusal::NotForThisActor("automatic closing"))
         }
-        (Actor::Bot | Actor::System, _) => Err(Refusal::NotForThisActor("a team member")),
+        (Actor::Bot | Actor::System | Actor::Customer, _) => {
+            Err(Refusal::NotForThisActor("a team member"))
+        }
     }
 }
 
@@ -319,52 +331,6 @@ fn release(snapshot: &Snapshot, member: &Member) -> Result<Transition, Refusal> 
     }
 }
 
-/// Only a conversation with the bot can escalate to the team's queue.
-fn escalate(snapshot: &Snapshot, because: SystemEvent) -> Result<Transition, Refusal> {
-    if snapshot.state != ConversationState::Bot {
-        return Err(Refusal::NotWithBot);
-    }
-    Ok(Transition::new(ConversationState::Waiting, because))
-}
-
-/// Only a conversation with the bot or waiting, untouched for `hours`, closes automatically (one
-/// an agent holds is theirs to close), by the system, with the team's outcome.
-fn auto_close(snapshot: &Snapshot, outcome: Outcome, hours: i32) -> Result<Transition, Refusal> {
-    use ConversationState::*;
-    match snapshot.state {
-        Agent => return Err(Refusal::AlreadyTaken(holder_name(snapshot))),
-        Closed => return Err(Refusal::Closed),
-        Bot | Waiting => {}
-    }
-    if snapshot.idle_for < Duration::hours(i64::from(hours)) {
-        return Err(Refusal::RecentlyActive);
-    }
-    Ok(Transition {
-        outcome: Some(outcome),
-        note_hours: Some(hours),
-        closure: Some(ClosureEntry {
-            outcome,
-            replaced: None,
-            reason: None,
-        }),
-        ..Transition::new(Closed, SystemEvent::AutoClosed)
-    })
-}
-
-/// One note per wait.
-fn note_long_wait(snapshot: &Snapshot) -> Result<Transition, Refusal> {
-    if snapshot.state != ConversationState::Waiting {
-        return Err(Refusal::NotWaiting);
-    }
-    if snapshot.wait_noted {
-        return Err(Refusal::AlreadyNoted);
-    }
-    Ok(Transition {
-        note_only: true,
-        ..Transition::new(ConversationState::Waiting, SystemEvent::WaitTimeExceeded)
-    })
-}
-
 /// An optional short reason given when closing.
 pub fn parse_reason(raw: &str) -> Result<Option<String>, &'static str> {
     let reason = raw.trim();
@@ -397,6 +363,9 @@ pub fn parse_reply(raw: &str) -> Result<String, &'static str> {
     }
     Ok(body.to_owned())
 }
+
+mod unattended;
+use unattended::{auto_close, confirm_answer, escalate, note_long_wait};
 
 #[cfg(test)]
 mod tests;

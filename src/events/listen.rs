@@ -16,6 +16,8 @@ use crate::models::message::Message;
 pub const CHANNEL: &str = "hearken_messages";
 /// PostgreSQL's channel for the team's settings: a trigger on `team_settings` sends it.
 pub const SETTINGS_CHANNEL: &str = "hearken_settings";
+/// PostgreSQL's channel for the knowledge base: a trigger on `articles` sends it.
+pub const ARTICLES_CHANNEL: &str = "hearken_articles";
 /// How often the listening connection is checked for notifications (a local read, no query).
 const POLL: Duration = Duration::from_millis(20);
 /// How often the listening connection is asked whether it is still alive.
@@ -71,9 +73,9 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
                 continue;
             }
         };
-        if let Err(error) =
-            conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {SETTINGS_CHANNEL}"))
-        {
+        if let Err(error) = conn.batch_execute(&format!(
+            "LISTEN {CHANNEL}; LISTEN {SETTINGS_CHANNEL}; LISTEN {ARTICLES_CHANNEL}"
+        )) {
             tracing::warn!(%error, "live updates: LISTEN failed; trying again");
             std::thread::sleep(RETRY);
             continue;
@@ -92,7 +94,7 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
             tracing::info!("live updates: listening again");
         }
         first = false;
-        match listen(&mut conn, &hub, &mut cursor) {
+        match listen(&mut conn, pool, &hub, &mut cursor) {
             Ok(()) => return,
             Err(error) => {
                 tracing::warn!(%error, "live updates: the listening connection was lost");
@@ -106,7 +108,12 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
 }
 
 /// Passes notifications on until the hub is dropped (`Ok`) or the connection fails (`Err`).
-fn listen(conn: &mut AnyConnection, hub: &Weak<Hub>, cursor: &mut i64) -> diesel::QueryResult<()> {
+fn listen(
+    conn: &mut AnyConnection,
+    pool: &Pool,
+    hub: &Weak<Hub>,
+    cursor: &mut i64,
+) -> diesel::QueryResult<()> {
     let mut pinged = Instant::now();
     loop {
         let Some(hub) = hub.upgrade() else {
@@ -119,6 +126,8 @@ fn listen(conn: &mut AnyConnection, hub: &Weak<Hub>, cursor: &mut i64) -> diesel
             let notification = notification?;
             if notification.channel == SETTINGS_CHANNEL {
                 hub.settings.forget();
+            } else if notification.channel == ARTICLES_CHANNEL {
+                rebuild_knowledge(pool, hub.knowledge());
             } else if let Some(change) = parse(&notification.payload) {
                 *cursor = (*cursor).max(change.id);
                 hub.publish(change);
@@ -130,6 +139,27 @@ fn listen(conn: &mut AnyConnection, hub: &Weak<Hub>, cursor: &mut i64) -> diesel
             pinged = Instant::now();
         }
         std::thread::sleep(POLL);
+    }
+}
+
+/// The knowledge base changed on some instance: this one builds the bot's index again, on a
+/// thread of its own so that live updates are not held up meanwhile.
+fn rebuild_knowledge(pool: &Pool, knowledge: std::sync::Arc<crate::bot::knowledge::Knowledge>) {
+    knowledge.forget();
+    let pool = pool.clone();
+    let spawned = std::thread::Builder::new()
+        .name("hearken-knowledge".into())
+        .spawn(move || {
+            let built = match pool.get() {
+                Ok(mut conn) => knowledge.rebuild(&mut conn).map_err(|e| e.to_string()),
+                Err(error) => Err(error.to_string()),
+            };
+            if let Err(error) = built {
+                tracing::warn!(%error, "the bot's index is built at its next use instead");
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "the bot's index is built at its next use instead");
     }
 }
 

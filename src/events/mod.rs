@@ -11,7 +11,8 @@
 //!
 //! The same listener keeps the instance's copy of the team's settings honest: on PostgreSQL a
 //! trigger on `team_settings` sends NOTIFY on a second channel, and the copy is kept only while
-//! the listener is connected (see `TeamSettingsCache`).
+//! the listener is connected (see `TeamSettingsCache`). A third channel announces changes to
+//! the knowledge base, so every instance builds the bot's search index again at once.
 
 mod listen;
 
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, watch};
 
+use crate::bot::knowledge::Knowledge;
 use crate::db::{DatabaseLocation, Pool};
 use crate::models::team_settings::TeamSettingsCache;
 
@@ -63,6 +65,7 @@ pub struct Hub {
     sender: broadcast::Sender<Change>,
     closing: watch::Sender<bool>,
     settings: Arc<TeamSettingsCache>,
+    knowledge: Arc<Knowledge>,
 }
 
 impl Hub {
@@ -76,6 +79,7 @@ impl Hub {
             sender,
             closing: watch::Sender::new(false),
             settings: Arc::new(TeamSettingsCache::new(sqlite)),
+            knowledge: Arc::new(Knowledge::default()),
         });
         let weak = Arc::downgrade(&hub);
         let location = location.clone();
@@ -94,6 +98,11 @@ impl Hub {
     /// This instance's copy of the team's settings.
     pub fn settings(&self) -> Arc<TeamSettingsCache> {
         self.settings.clone()
+    }
+
+    /// This instance's search index of the knowledge base (for the bot).
+    pub fn knowledge(&self) -> Arc<Knowledge> {
+        self.knowledge.clone()
     }
 
     /// A receiver of every event from now on.

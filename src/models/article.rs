@@ -117,3 +117,35 @@ impl Article {
             .execute(conn)
     }
 }
+
+/// What changes whenever the published articles do: how many there are, the latest change to
+/// any article (unpublishing one changes it too) and the newest id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticlesFingerprint {
+    pub published: i64,
+    pub latest_change: Option<NaiveDateTime>,
+    pub newest: Option<i64>,
+}
+
+impl Article {
+    /// The fingerprint of the knowledge base, in one small aggregate read.
+    pub fn fingerprint(conn: &mut AnyConnection) -> QueryResult<ArticlesFingerprint> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::{BigInt, Nullable, Timestamp};
+        let (published, latest_change, newest) = articles::table
+            .select(sql::<(
+                Nullable<BigInt>,
+                Nullable<Timestamp>,
+                Nullable<BigInt>,
+            )>(
+                "CAST(SUM(CASE WHEN published THEN 1 ELSE 0 END) AS BIGINT), \
+                 MAX(updated_at), MAX(id)",
+            ))
+            .get_result::<(Option<i64>, Option<NaiveDateTime>, Option<i64>)>(conn)?;
+        Ok(ArticlesFingerprint {
+            published: published.unwrap_or(0),
+            latest_change,
+            newest,
+        })
+    }
+}

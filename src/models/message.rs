@@ -181,3 +181,29 @@ impl Message {
         Ok(rows.into_iter().collect())
     }
 }
+
+impl Message {
+    /// Whether `message_id` is the latest thing said in the conversation (notes aside) and is
+    /// an answer of the bot's citing an article: the only answer a customer may confirm.
+    pub fn is_latest_answer(
+        conn: &mut AnyConnection,
+        conversation_id: i64,
+        message_id: i64,
+    ) -> QueryResult<bool> {
+        let latest: Option<(i64, Author)> = messages::table
+            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::system_event.is_null())
+            .order(messages::id.desc())
+            .select((messages::id, messages::author))
+            .first(conn)
+            .optional()?;
+        if latest != Some((message_id, Author::Bot)) {
+            return Ok(false);
+        }
+        let cited: i64 = citations::table
+            .filter(citations::message_id.eq(message_id))
+            .count()
+            .get_result(conn)?;
+        Ok(cited > 0)
+    }
+}

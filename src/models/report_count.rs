@@ -121,10 +121,12 @@ impl ReportCount {
         diesel::sql_query(
             "INSERT INTO report_counts \
                  (day, metric, outcome, agent_involved, closed_by_id, article_id, count) \
-             SELECT report_day, 'closed', outcome, agent_involved, COALESCE(closed_by_id, 0), 0, COUNT(*) \
+             SELECT report_day, 'closed', outcome, agent_involved, \
+                    CASE WHEN closed_by_customer THEN -1 ELSE COALESCE(closed_by_id, 0) END, 0, COUNT(*) \
              FROM conversations \
              WHERE state = 'closed' AND report_day IS NOT NULL \
-             GROUP BY report_day, outcome, agent_involved, COALESCE(closed_by_id, 0)",
+             GROUP BY report_day, outcome, agent_involved, \
+                      CASE WHEN closed_by_customer THEN -1 ELSE COALESCE(closed_by_id, 0) END",
         )
         .execute(conn)?;
         // The customer's side of the same conversations, split the same way.

@@ -86,12 +86,16 @@ routes! {
     Post "/chat/messages" Anyone => chat::send::message;
     Post "/chat/person" Anyone => chat::send::person;
     Post "/chat/verdict" Anyone => chat::verdict::give;
+    Post "/chat/answered" Anyone => chat::feedback::confirm;
+    Post "/chat/more-help" Anyone => chat::feedback::more_help;
     Get "/widget.js" Anyone => widget::loader::loader;
     Get "/widget/app-{version}.js" Anyone => widget::loader::app;
     Post "/widget/api/chat" Anyone => widget::chat::show;
     Post "/widget/api/messages" Anyone => widget::send::message;
     Post "/widget/api/person" Anyone => widget::send::person;
     Post "/widget/api/verdict" Anyone => widget::verdict::give;
+    Post "/widget/api/answered" Anyone => widget::send::answered;
+    Post "/widget/api/more-help" Anyone => widget::send::more_help;
     Get "/reports" Lead => reports::show::show;
     Get "/reports/{table}.csv" Lead => reports::export::export;
     Get "/settings" Lead => settings::edit::form;

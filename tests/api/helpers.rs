@@ -171,6 +171,7 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
         background_jobs: false,
         trust_proxy: false,
         visitor_limits: Default::default(),
+        bot: Default::default(),
     }
 }
 

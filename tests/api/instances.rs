@@ -178,3 +178,77 @@ async fn settings_saved_on_one_instance_are_what_the_other_shows() {
     }
     other_handle.stop(true).await;
 }
+
+/// Each instance keeps the bot's index of the articles. Saved on one instance, an article is
+/// announced to the other, which builds its index again by itself (its pool reads the articles
+/// with no request made to it) and answers from the new article.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_saved_on_one_instance_is_indexed_by_the_other() {
+    if crate::helpers::postgres_admin_url().is_none() {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    app.member_signed_in(&app.visitor, "jonas", Role::Lead)
+        .await;
+    let other = hearken::startup::Application::build(test_config(&app.database_url, None))
+        .await
+        .expect("second instance");
+    let other_url = format!("http://127.0.0.1:{}", other.port());
+    let (other_statements, other_handle) = (other.statements(), other.handle());
+    tokio::spawn(other.run_until_stopped());
+    // Until the other instance's listener is connected (it then keeps the settings' copy, and a
+    // widget request without a conversation sends no statement).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let sent = other_statements.sent();
+        greeting_on(&other_url).await;
+        if other_statements.sent() == sent {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never listening");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let before = other_statements.sent();
+
+    let saved = app
+        .submit(
+            "/kb/new",
+            "/kb",
+            &[
+                ("title", "Bike rental"),
+                ("slug", "bike-rental"),
+                (
+                    "body",
+                    "You can rent a city bike or an e-bike in our showroom for 25 euros a day.",
+                ),
+                ("published", "on"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&saved), "/kb/bike-rental");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while other_statements.sent() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other instance did not hear of the article"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let visitor = Visitor {
+        address: other_url,
+        client: new_client(),
+    };
+    visitor
+        .submit(
+            "/chat",
+            "/chat/messages",
+            &[("body", "can i rent a bike from you")],
+        )
+        .await;
+    assert!(visitor
+        .get_html("/chat")
+        .await
+        .contains("href=\"/help/bike-rental\""));
+    other_handle.stop(true).await;
+}

@@ -18,7 +18,10 @@ async fn a_lead_writes_an_article_the_bot_then_cites(backend: Backend) {
             &[
                 ("title", "Reset your password"),
                 ("slug", ""),
-                ("body", "Use the reset link on the sign-in page."),
+                (
+                    "body",
+                    "Forgot your password? Use the reset link on the sign-in page.",
+                ),
                 ("published", "on"),
             ],
         )

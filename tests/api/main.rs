@@ -9,6 +9,8 @@ mod auth_sessions;
 mod auth_setup;
 mod auth_sign_in;
 mod auth_throttle;
+mod bot;
+mod bot_llm;
 mod browser;
 mod chat;
 mod chat_races;

@@ -48,6 +48,8 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Post, "/chat/messages", Anyone),
         (Post, "/chat/person", Anyone),
         (Post, "/chat/verdict", Anyone),
+        (Post, "/chat/answered", Anyone),
+        (Post, "/chat/more-help", Anyone),
         // The embeddable widget: its script and the JSON API it calls from the team's website.
         (Get, "/widget.js", Anyone),
         (Get, "/widget/app-{version}.js", Anyone),
@@ -55,6 +57,8 @@ const EXPECTED: &[(Method, &str, Access)] = {
         (Post, "/widget/api/messages", Anyone),
         (Post, "/widget/api/person", Anyone),
         (Post, "/widget/api/verdict", Anyone),
+        (Post, "/widget/api/answered", Anyone),
+        (Post, "/widget/api/more-help", Anyone),
         // Reports and CSV, Settings, Team: leads and admins.
         (Get, "/reports", Lead),
         (Get, "/reports/{table}.csv", Lead),

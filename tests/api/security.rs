@@ -234,6 +234,16 @@ fn state_changing_forms(id: i64, member: i64) -> Vec<Form> {
             "/chat/verdict".to_owned(),
             vec![("answer", "yes".to_owned())],
         ),
+        (
+            "/chat".to_owned(),
+            "/chat/answered".to_owned(),
+            vec![("message", "1".to_owned())],
+        ),
+        (
+            "/chat".to_owned(),
+            "/chat/more-help".to_owned(),
+            vec![("message", "1".to_owned())],
+        ),
         ("/".to_owned(), "/sign-out".to_owned(), vec![]),
     ]
 }

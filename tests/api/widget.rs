@@ -119,6 +119,10 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
         ("/widget/api/chat", Some(&[("token", "")][..])),
         ("/widget/api/messages", Some(&[("body", "Hello")][..])),
         ("/widget/api/person", Some(&[("token", "abc")][..])),
+        (
+            "/widget/api/answered",
+            Some(&[("token", "abc"), ("message", "1")][..]),
+        ),
     ] {
         let refused = call(&app, Some("https://evil.example"), path, form).await;
         assert_eq!(refused.status().as_u16(), 403, "{path}");

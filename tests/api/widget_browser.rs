@@ -232,7 +232,7 @@ async fn a_visitor_on_another_website_chats_with_the_bot_and_an_agent(backend: B
     email.clear().await.unwrap();
     email.send_keys("noor@example.com").await.unwrap();
     message_box.send_keys("\u{E007}").await.unwrap();
-    wait_for_panel(&browser, "This article should help").await;
+    wait_for_panel(&browser, "Use the reset link on the sign-in page").await;
     let link = in_widget(
         &browser,
         "const a = root.querySelector('.cites a'); \
@@ -313,7 +313,7 @@ async fn a_visitor_on_another_website_chats_with_the_bot_and_an_agent(backend: B
     for _ in 0..100 {
         if panel_text(&browser)
             .await
-            .matches("This article should help")
+            .matches("Use the reset link on the sign-in page")
             .count()
             == 2
         {
@@ -324,7 +324,7 @@ async fn a_visitor_on_another_website_chats_with_the_bot_and_an_agent(backend: B
     assert_eq!(
         panel_text(&browser)
             .await
-            .matches("This article should help")
+            .matches("Use the reset link on the sign-in page")
             .count(),
         2
     );
@@ -459,7 +459,57 @@ async fn without_live_updates_the_widget_polls(backend: Backend) {
     browser.close().await.unwrap();
 }
 
+/// "That answered my question" under the bot's answer, as a visitor clicks it in the widget.
+async fn the_visitor_confirms_the_answer_in_the_widget(backend: Backend) {
+    let Some(driver_path) = chromedriver_path() else {
+        return;
+    };
+    let app = spawn_app(backend).await;
+    crate::bot::demo_knowledge_base(&app);
+    let shop = serve_host_page(&app.address);
+    let driver = start_driver(&driver_path).await;
+    let browser = open_browser(&driver).await;
+    browser.goto(&shop).await.unwrap();
+    widget_element(&browser, ".launcher")
+        .await
+        .click()
+        .await
+        .unwrap();
+    widget_element(&browser, "#hk-body")
+        .await
+        .send_keys("can i use 3 gift vouchers on one order\u{E007}")
+        .await
+        .unwrap();
+
+    let text = wait_for_panel(&browser, "That answered my question").await;
+    assert!(text.contains("I still need help"));
+    assert!(text.contains("Gift cards"), "the article is linked: {text}");
+    let clicked = in_widget(
+        &browser,
+        "const b = [...root.querySelectorAll('.actions button')] \
+           .find((b) => b.textContent === 'That answered my question' && !b.hidden); \
+         if (!b) return false; b.click(); return true;",
+    )
+    .await;
+    assert_eq!(clicked, json!(true));
+    let text = wait_for_panel(&browser, "Thanks! We're glad that helped.").await;
+    assert!(!text.contains("I still need help"), "{text}");
+    let (closed_by_customer, state): (bool, String) = conversations::table
+        .select((conversations::closed_by_customer, conversations::state))
+        .first(&mut app.db())
+        .unwrap();
+    assert!(closed_by_customer);
+    assert_eq!(state, "closed");
+    screenshot(
+        &browser,
+        &format!("{backend:?}-answer-confirmed").to_lowercase(),
+    )
+    .await;
+    browser.close().await.unwrap();
+}
+
 on_both_backends!(
+    the_visitor_confirms_the_answer_in_the_widget,
     a_visitor_on_another_website_chats_with_the_bot_and_an_agent,
     without_live_updates_the_widget_polls,
     the_settings_preview_follows_what_a_lead_types,

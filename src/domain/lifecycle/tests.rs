@@ -71,6 +71,15 @@ fn the_bot_and_the_jobs_have_their_own_rules() {
         (Actor::System, Snapshot { wait_noted: true, ..snapshot(Waiting, None) }, Action::NoteLongWait, Err(Refusal::AlreadyNoted)),
         (Actor::System, snapshot(Agent, Some(2)), Action::NoteLongWait, Err(Refusal::NotWaiting)),
         (Actor::System, snapshot(Bot, None), Action::TakeOver, Err(Refusal::NotForThisActor("a team member"))),
+        // "That answered my question": only the customer, only while the bot has it.
+        (Actor::Customer, snapshot(Bot, None), Action::ConfirmAnswer, Ok(Closed)),
+        (Actor::Customer, snapshot(Waiting, None), Action::ConfirmAnswer, Err(Refusal::NotWithBot)),
+        (Actor::Customer, snapshot(Agent, Some(2)), Action::ConfirmAnswer, Err(Refusal::NotWithBot)),
+        (Actor::Customer, snapshot(Closed, None), Action::ConfirmAnswer, Err(Refusal::NotWithBot)),
+        (Actor::Bot, snapshot(Bot, None), Action::ConfirmAnswer, Err(Refusal::NotForThisActor("the customer"))),
+        (member(1, Role::Admin), snapshot(Bot, None), Action::ConfirmAnswer, Err(Refusal::NotForThisActor("the customer"))),
+        (Actor::Customer, snapshot(Bot, None), Action::TakeOver, Err(Refusal::NotForThisActor("a team member"))),
+        (Actor::Customer, snapshot(Bot, None), Action::Escalate(SystemEvent::BotEscalated), Err(Refusal::NotForThisActor("the bot"))),
     ];
     for (actor, snapshot, action, expected) in table {
         let got = decide(&snapshot, &actor, action.clone()).map(|t| t.state);

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use super::Conversation;
 use crate::db::schema::conversations;
 use crate::db::{self, AnyConnection};
-use crate::domain::counters::{counter_changes, Counted, Standing};
+use crate::domain::counters::{counter_changes, Counted, Standing, CLOSED_BY_CUSTOMER};
 use crate::domain::lifecycle::{decide, Action, Actor, Refusal, Snapshot, Transition};
 use crate::domain::outcomes::Verdict;
 use crate::domain::time::local_day;
@@ -49,6 +49,16 @@ struct Changes {
     last_activity_at: NaiveDateTime,
     version: i64,
     report_day: Option<Option<chrono::NaiveDate>>,
+    closed_by_customer: bool,
+}
+
+/// Who closed, as the counters count it.
+fn closer(closed_by_id: Option<i64>, by_customer: bool) -> Option<i64> {
+    if by_customer {
+        Some(CLOSED_BY_CUSTOMER)
+    } else {
+        closed_by_id
+    }
 }
 
 impl Conversation {
@@ -151,7 +161,7 @@ impl Conversation {
                     day,
                     outcome,
                     agent_involved: self.agent_involved,
-                    closed_by_id: self.closed_by_id,
+                    closed_by_id: closer(self.closed_by_id, self.closed_by_customer),
                     came_back: self.came_back_at.is_some(),
                     verdict,
                     resolved_in: (closed_at - self.created_at).num_seconds(),
@@ -206,6 +216,7 @@ impl Conversation {
             last_activity_at: at,
             version: self.version + 1,
             report_day: Some(closes.then_some(today)),
+            closed_by_customer: transition.closed_by_customer,
         };
         diesel::update(conversations::table.find(self.id))
             .set(&changes)
@@ -242,7 +253,7 @@ impl Conversation {
                     day: today,
                     outcome,
                     agent_involved,
-                    closed_by_id: transition.closed_by_id,
+                    closed_by_id: closer(transition.closed_by_id, transition.closed_by_customer),
                     came_back: self.came_back_at.is_some(),
                     verdict,
                     resolved_in: (at - self.created_at).num_seconds(),

@@ -37,7 +37,9 @@ fn standing_from_notes<'a>(notes: impl Iterator<Item = &'a Note>) -> Standing {
             | SystemEvent::Released => (Waiting, None, None),
             SystemEvent::Joined => (Agent, by, None),
             SystemEvent::Left | SystemEvent::Reopened => (Bot, None, None),
-            SystemEvent::Closed | SystemEvent::AutoClosed => (Closed, None, outcome),
+            SystemEvent::Closed | SystemEvent::AutoClosed | SystemEvent::CustomerConfirmed => {
+                (Closed, None, outcome)
+            }
         };
         standing = Standing {
             state,
@@ -69,6 +71,24 @@ fn problems_of(conversation: &Conversation, notes: &[Note]) -> Vec<String> {
     if conversation.closed_at.is_some() != closed || conversation.report_day.is_some() != closed {
         problems.push(format!(
             "conversation #{id}: closing time or report day does not match its state"
+        ));
+    }
+    let confirmed_last = notes
+        .iter()
+        .rev()
+        .find(|note| {
+            matches!(
+                note.1,
+                SystemEvent::Closed
+                    | SystemEvent::AutoClosed
+                    | SystemEvent::CustomerConfirmed
+                    | SystemEvent::Reopened
+            )
+        })
+        .is_some_and(|note| note.1 == SystemEvent::CustomerConfirmed);
+    if conversation.closed_by_customer != (closed && confirmed_last) {
+        problems.push(format!(
+            "conversation #{id}: closed by the customer or not, against its notes"
         ));
     }
     if conversation.waiting_since.is_some() != (conversation.state == ConversationState::Waiting) {

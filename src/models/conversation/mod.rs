@@ -44,6 +44,8 @@ pub struct Conversation {
     pub created_at: NaiveDateTime,
     pub visitor_token_hash: Option<String>,
     pub report_day: Option<chrono::NaiveDate>,
+    /// Closed because the customer confirmed the bot's answer.
+    pub closed_by_customer: bool,
     /// The earlier conversation of the same customer this one started within the team's
     /// window after.
     pub follows_id: Option<i64>,

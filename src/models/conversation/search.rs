@@ -1,6 +1,7 @@
 //! The Conversations list: keyset pages, text search and the reads its tab counts use (the
 //! filters themselves are in `filter.rs`).
 
+use crate::domain::counters::CLOSED_BY_CUSTOMER;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -93,8 +94,15 @@ macro_rules! narrowed {
         }
         match filter.closed_by {
             None => {}
+            Some(Some(CLOSED_BY_CUSTOMER)) => {
+                query = query.filter(conversations::closed_by_customer.eq(true))
+            }
             Some(Some(member)) => query = query.filter(conversations::closed_by_id.eq(member)),
-            Some(None) => query = query.filter(conversations::closed_by_id.is_null()),
+            Some(None) => {
+                query = query
+                    .filter(conversations::closed_by_id.is_null())
+                    .filter(conversations::closed_by_customer.eq(false))
+            }
         }
         if let Some(article) = filter.article_id {
             use crate::db::schema::citations;

@@ -1,6 +1,7 @@
 //! The visitor's side: a chat page where a customer asks the bot, gets links to articles, and
 //! can ask for a person. It is what the embeddable widget will show.
 
+pub mod feedback;
 pub mod limits;
 pub mod send;
 pub mod show;

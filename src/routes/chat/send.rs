@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::limits::VisitorGuard;
 use super::show::{load, ChatPage};
 use super::visitor::{self, Sent, Visitor, VisitorMessage};
+use crate::bot::Bot;
 use crate::csrf::CsrfForm;
 use crate::db::Pool;
 use crate::error::AppError;
@@ -23,7 +24,7 @@ pub struct MessageForm {
 }
 
 /// The chat page again, with what the visitor typed and why it was not sent.
-async fn refused(
+pub(super) async fn refused(
     req: &HttpRequest,
     pool: &Pool,
     session: &WebSession,
@@ -39,6 +40,7 @@ async fn refused(
         error: Some(reason),
         verdict_error: None,
         verdict_comment: String::new(),
+        notice: None,
     };
     render_with_status(status, &page)
 }
@@ -55,6 +57,7 @@ pub async fn message(
     req: HttpRequest,
     CsrfForm(form): CsrfForm<MessageForm>,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
@@ -64,7 +67,7 @@ pub async fn message(
         email: String::new(),
     };
     let who = visitor(&req, &session, &guard);
-    match visitor::write(&pool, &guard, who, typed).await? {
+    match visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await? {
         Sent::Done { token } => {
             super::set_visitor_token(&session, &token);
             Ok(see_other("/chat#latest"))

@@ -33,13 +33,16 @@ pub struct ChatPage {
     /// Why the answer to "Did we solve your problem?" was not taken, and its comment as typed.
     pub verdict_error: Option<&'static str>,
     pub verdict_comment: String,
+    /// Said once, after the visitor confirmed an answer.
+    pub notice: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "chat/_history.html")]
 struct HistoryPart {
     view: VisitorView,
-    /// The verdict question, once the conversation closed, is part of the history.
+    /// The verdict question, once the conversation closed, is part of the history; so are the
+    /// buttons under the bot's answer.
     csrf: String,
     verdict_error: Option<&'static str>,
     verdict_comment: String,
@@ -60,6 +63,7 @@ pub async fn show(
         error: None,
         verdict_error: None,
         verdict_comment: String::new(),
+        notice: session.take_flash(),
     })
 }
 

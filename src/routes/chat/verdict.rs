@@ -96,6 +96,7 @@ pub async fn give(
                 error: None,
                 verdict_error: Some(reason),
                 verdict_comment: form.comment,
+                notice: None,
             };
             render_with_status(status, &page)
         }

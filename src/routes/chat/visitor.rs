@@ -5,7 +5,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::bot::intake;
+use std::sync::Arc;
+
+use crate::bot::{intake, Bot};
 use crate::db::{self, AnyConnection, Pool};
 use crate::domain::lifecycle::parse_reply;
 use crate::domain::text::free_of_control_characters;
@@ -60,6 +62,26 @@ impl VisitorView {
 
     pub fn may_ask_for_person(&self) -> bool {
         self.human_support && self.state == Some(ConversationState::Bot)
+    }
+
+    /// Whether the buttons under an answer go under message `id`.
+    pub fn asks_about(&self, id: &i64) -> bool {
+        self.answer_to_confirm() == Some(*id)
+    }
+
+    /// The bot's answer the customer may confirm: the latest thing said, while the bot has the
+    /// conversation, if it is an answer citing an article.
+    pub fn answer_to_confirm(&self) -> Option<i64> {
+        if self.state != Some(ConversationState::Bot) {
+            return None;
+        }
+        let latest = self
+            .entries
+            .iter()
+            .rev()
+            .find(|entry| entry.message.system_event.is_none())?;
+        (latest.message.author == crate::domain::Author::Bot && !latest.citations.is_empty())
+            .then_some(latest.message.id)
     }
 }
 
@@ -188,6 +210,7 @@ fn has_open_conversation(conn: &mut AnyConnection, token: Option<&str>) -> Resul
 /// conversation closed since it was looked at, and starting one was not allowed.
 async fn store(
     pool: &Pool,
+    bot: Arc<Bot>,
     token: Option<String>,
     checked: Checked,
     may_start: bool,
@@ -208,7 +231,7 @@ async fn store(
         if bots_turn {
             // The message is kept whatever happens here: the visitor must get their token
             // (a new conversation's) back, or their next message would start another one.
-            if let Err(error) = intake::respond(conn, conversation.id, &checked.body) {
+            if let Err(error) = intake::respond(conn, &bot, conversation.id, &checked.body) {
                 tracing::error!(%error, conversation = conversation.id, "the bot could not answer");
             }
         }
@@ -221,6 +244,7 @@ async fn store(
 /// conversation.
 pub async fn write(
     pool: &Pool,
+    bot: &Arc<Bot>,
     guard: &VisitorGuard,
     visitor: Visitor,
     message: VisitorMessage,
@@ -250,7 +274,15 @@ pub async fn write(
         return Ok(Sent::Limited(limited));
     }
     let kept = loop {
-        match store(pool, visitor.token.clone(), checked.clone(), !continues).await? {
+        match store(
+            pool,
+            bot.clone(),
+            visitor.token.clone(),
+            checked.clone(),
+            !continues,
+        )
+        .await?
+        {
             Some(token) => break token,
             // Closed in the meantime: this message starts a new conversation, counted as one.
             None => {

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::outcomes::Verdict;
+use crate::domain::counters::CLOSED_BY_CUSTOMER;
 use crate::domain::report::Period;
 use crate::domain::text::free_of_control_characters;
 use crate::domain::time::parse_day;
@@ -19,6 +20,8 @@ const BOT_ALONE: &str = "bot";
 const WITH_AGENT: &str = "agent";
 /// `closed_by` in the URL for conversations closed automatically.
 const CLOSED_AUTOMATICALLY: &str = "system";
+/// `closed_by` in the URL for conversations the customer closed by confirming the bot's answer.
+const CLOSED_BY_THE_CUSTOMER: &str = "customer";
 
 /// The filters as typed in the URL, kept verbatim so a refused value comes back as typed. Empty
 /// means "not filtered" and is left out of links.
@@ -122,7 +125,11 @@ impl ListQuery {
     /// Closed by this member, or automatically (`None`).
     pub fn with_closed_by(self, member: Option<i64>) -> ListQuery {
         ListQuery {
-            closed_by: member.map_or_else(|| CLOSED_AUTOMATICALLY.to_owned(), |id| id.to_string()),
+            closed_by: match member {
+                None => CLOSED_AUTOMATICALLY.to_owned(),
+                Some(CLOSED_BY_CUSTOMER) => CLOSED_BY_THE_CUSTOMER.to_owned(),
+                Some(id) => id.to_string(),
+            },
             ..self
         }
     }
@@ -219,6 +226,10 @@ impl ListQuery {
         self.closed_by == CLOSED_AUTOMATICALLY
     }
 
+    pub fn closed_by_the_customer(&self) -> bool {
+        self.closed_by == CLOSED_BY_THE_CUSTOMER
+    }
+
     pub fn agent_is(&self, member: &i64) -> bool {
         self.agent == member.to_string()
     }
@@ -288,6 +299,7 @@ impl ListQuery {
         match self.closed_by.as_str() {
             "" => {}
             CLOSED_AUTOMATICALLY => filter.closed_by = Some(None),
+            CLOSED_BY_THE_CUSTOMER => filter.closed_by = Some(Some(CLOSED_BY_CUSTOMER)),
             other => match other.parse::<i64>() {
                 Ok(id) => filter.closed_by = Some(Some(id)),
                 Err(_) => {

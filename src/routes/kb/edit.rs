@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::bot::Bot;
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::article::parse_article;
@@ -121,6 +122,7 @@ async fn save(
     editing: Option<String>,
     form: ArticleForm,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
 ) -> Result<HttpResponse, AppError> {
     let input = match parse_article(
         &form.title,
@@ -190,6 +192,16 @@ async fn save(
             errors,
         );
     };
+    // This instance builds the bot's index again now (the others hear of it on PostgreSQL, and
+    // every instance also notices the change at its next use).
+    let knowledge = bot.knowledge.clone();
+    db::run(&pool, move |conn| {
+        if let Err(error) = knowledge.rebuild(conn) {
+            tracing::warn!(%error, "the bot's index is built at its next use instead");
+        }
+        Ok(())
+    })
+    .await?;
     WebSession::from_request(&req).set_flash("Article saved.");
     Ok(see_other(&format!("/kb/{slug}")))
 }
@@ -199,8 +211,9 @@ pub async fn create(
     user: CurrentUser,
     CsrfForm(form): CsrfForm<ArticleForm>,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
 ) -> Result<HttpResponse, AppError> {
-    save(req, user, None, form, pool).await
+    save(req, user, None, form, pool, bot).await
 }
 
 pub async fn update(
@@ -209,6 +222,7 @@ pub async fn update(
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<ArticleForm>,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
 ) -> Result<HttpResponse, AppError> {
-    save(req, user, Some(path.into_inner()), form, pool).await
+    save(req, user, Some(path.into_inner()), form, pool, bot).await
 }

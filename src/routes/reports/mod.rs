@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Pool};
-use crate::domain::counters::Metric;
+use crate::domain::counters::{Metric, CLOSED_BY_CUSTOMER};
 use crate::domain::edit_effect::EditEffect;
 use crate::domain::report::{ClosedCounts, Granularity, Period, Split};
 use crate::domain::time::{local_day, parse_day};
@@ -124,7 +124,8 @@ impl ReportQuery {
     }
 }
 
-/// One member's row (member 0 is "closed automatically").
+/// One member's row (member 0 is "closed automatically", and [`CLOSED_BY_CUSTOMER`] the
+/// conversations the customer closed by confirming the bot's answer).
 pub struct MemberRow {
     pub id: i64,
     pub name: String,
@@ -221,6 +222,8 @@ pub async fn load(
             id,
             name: if id == 0 {
                 "Closed automatically".to_owned()
+            } else if id == CLOSED_BY_CUSTOMER {
+                "Confirmed by the customer".to_owned()
             } else {
                 names
                     .get(&id)

@@ -1,6 +1,7 @@
 //! `GET /reports`: tiles with trends, the outcome chart, bot alone versus with an agent, members
 //! and knowledge-base articles.
 
+use crate::domain::counters::CLOSED_BY_CUSTOMER;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -177,6 +178,24 @@ impl ReportView {
             .closed_list()
             .with_bot_alone(bot_alone)
             .with_outcome(outcome)
+            .href()
+    }
+
+    /// The conversations the customer closed by confirming the bot's answer: always resolved
+    /// and by the bot alone, beside the bot's other resolutions.
+    fn confirmed(&self) -> i64 {
+        self.data
+            .members
+            .iter()
+            .find(|m| m.id == CLOSED_BY_CUSTOMER)
+            .map_or(0, |m| m.split.closed())
+    }
+
+    fn confirmed_link(&self) -> String {
+        self.data
+            .closed_list()
+            .with_bot_alone(true)
+            .with_closed_by(Some(CLOSED_BY_CUSTOMER))
             .href()
     }
 

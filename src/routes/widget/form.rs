@@ -21,6 +21,9 @@ pub struct WidgetForm {
     pub answer: String,
     #[serde(default)]
     pub comment: String,
+    /// The bot's answer "That answered my question" or "I still need help" is about.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 pub const UNREADABLE: &str = "The chat could not read that message. Reload the page and try again.";

@@ -115,6 +115,7 @@ impl Admitted {
             id,
             waiting: view.waiting(),
             may_ask_for_person: view.may_ask_for_person(),
+            confirm: view.answer_to_confirm(),
         });
         let messages = view
             .entries
@@ -176,6 +177,7 @@ impl Admitted {
                 Judging::Ask => Some("ask"),
                 Judging::Answered => Some("answered"),
             },
+            notice: None,
         }
     }
 }
@@ -193,6 +195,9 @@ pub struct ChatJson {
     pub messages: Vec<MessageJson>,
     /// After a close: `ask` ("Did we solve your problem?"), `answered`, or `null`.
     pub verdict: Option<&'static str>,
+    /// A sentence to show once ("Thanks! ..." after the customer confirmed an answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -211,6 +216,8 @@ pub struct ConversationJson {
     pub id: i64,
     pub waiting: bool,
     pub may_ask_for_person: bool,
+    /// The bot's answer to show "That answered my question" and "I still need help" under.
+    pub confirm: Option<i64>,
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,5 @@
-//! `POST /widget/api/messages` (the visitor writes) and `POST /widget/api/person` ("Talk to a
-//! person"). The body is a form (`token`, `body`, `name`, `email`, and `after`: the last message
+//! `POST /widget/api/messages` (the visitor writes), `POST /widget/api/person` ("Talk to a
+//! person"), and `POST /widget/api/answered` / `more-help` (under the bot's answer). The body is a form (`token`, `body`, `name`, `email`, and `after`: the last message
 //! the widget shows, so the answer carries only what is new). Over a limit: 429 and nothing
 //! created; refused input: 422 with the sentence to show, and the widget keeps what was typed.
 
@@ -8,8 +8,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::form::{given_after, given_token, read_form, UNREADABLE};
 use super::{admit, Admitted};
+use crate::bot::feedback::Feedback;
+use crate::bot::Bot;
 use crate::db::Pool;
 use crate::error::AppError;
+use crate::routes::chat::feedback::{self, Verdict};
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
 
@@ -39,6 +42,7 @@ pub async fn message(
     req: HttpRequest,
     body: web::Bytes,
     pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     let admitted = match admit(&req, &pool).await? {
@@ -57,7 +61,7 @@ pub async fn message(
         name: form.name,
         email: form.email,
     };
-    let sent = visitor::write(&pool, &guard, who, typed).await?;
+    let sent = visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await?;
     answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
 }
 
@@ -80,4 +84,63 @@ pub async fn person(
     };
     let sent = visitor::ask_for_person(&pool, &guard, who).await?;
     answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
+}
+
+async fn feedback(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
+    guard: web::Data<VisitorGuard>,
+    verdict: Verdict,
+) -> Result<HttpResponse, AppError> {
+    let admitted = match admit(&req, &pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(refused),
+    };
+    let Some(form) = read_form(&body) else {
+        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
+    };
+    let who = Visitor {
+        token: given_token(form.token),
+        address: guard.address(&req),
+    };
+    let bot = bot.into_inner();
+    let (sent, done) =
+        feedback::answered(&pool, &bot, &guard, who, form.message.as_deref(), verdict).await?;
+    let after = given_after(form.after.as_deref());
+    if let (Sent::Done { token }, Feedback::Confirmed) = (&sent, &done) {
+        let view = visitor::view(
+            &pool,
+            Some(token.clone()),
+            admitted.settings.human_support_enabled,
+        )
+        .await?;
+        let mut chat = admitted.chat(Some(token.clone()), &view, after);
+        chat.notice = Some(feedback::THANKS);
+        return Ok(admitted.json(StatusCode::OK, &chat));
+    }
+    answer(&admitted, &pool, sent, after).await
+}
+
+/// `POST /widget/api/answered`: "That answered my question" (`message`: the answer).
+pub async fn answered(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    feedback(req, body, pool, bot, guard, Verdict::Answered).await
+}
+
+/// `POST /widget/api/more-help`: "I still need help" (`message`: the answer).
+pub async fn more_help(
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<Pool>,
+    bot: web::Data<Bot>,
+    guard: web::Data<VisitorGuard>,
+) -> Result<HttpResponse, AppError> {
+    feedback(req, body, pool, bot, guard, Verdict::StillNeedHelp).await
 }

@@ -1,0 +1,105 @@
+//! What the bot says to a question: the passage that answers it, quoted in the article's own
+//! words, with the article cited; or, below the confidence threshold, nothing (it declines
+//! rather than guess).
+
+use super::search::{KnowledgeIndex, Match, Question};
+
+/// The confidence below which the bot declines, unless set otherwise
+/// (`HEARKEN_BOT_MIN_CONFIDENCE`). Tuned on two thirds of the demo's evaluation set.
+pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
+/// The strength (BM25 in units of the largest IDF) × coverage that counts as full confidence.
+const SURE_AT: f32 = 2.42;
+/// A second article is quoted too when it answers another part of the question and scores at
+/// least this share of the first.
+const SECOND_SHARE: f32 = 0.6;
+
+/// A passage the bot quotes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quoted {
+    pub article_id: i64,
+    pub title: String,
+    pub slug: String,
+    pub text: String,
+}
+
+/// What the bot found for a question.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub question: Question,
+    /// Matching articles, best first.
+    pub matches: Vec<Match>,
+    /// The best article's confidence (0 with none), see [`confidence`].
+    pub confidence: f32,
+    /// Whether the bot answers (confident enough) or declines.
+    pub answers: bool,
+}
+
+impl Found {
+    /// The articles' addresses, best first, for the evaluation.
+    pub fn slugs<'a>(&self, index: &'a KnowledgeIndex) -> Vec<&'a str> {
+        self.matches
+            .iter()
+            .map(|m| index.article(m.article).slug.as_str())
+            .collect()
+    }
+}
+
+/// How sure the bot is that `found` answers the question, from 0 to 1: the share of the
+/// question's content words the article has (weighted by rarity, see `search`) times how
+/// strongly its best passage matches (BM25), so that neither a few common words matched well
+/// nor many words scattered thinly through a long article are enough.
+pub fn confidence(found: &Match) -> f32 {
+    (found.coverage * found.strength / SURE_AT).min(1.0)
+}
+
+/// Searches `index` for `text` and decides whether the best article answers it.
+pub fn find(index: &KnowledgeIndex, text: &str, min_confidence: f32) -> tantivy::Result<Found> {
+    let question = index.question(text);
+    let matches = index.search(&question)?;
+    let confidence = matches.first().map_or(0.0, confidence);
+    Ok(Found {
+        answers: !matches.is_empty() && confidence >= min_confidence,
+        question,
+        matches,
+        confidence,
+    })
+}
+
+/// The passages to quote: the best article's, and a second article's when it answers another
+/// part of the question. Empty when the bot declines.
+pub fn quotes(index: &KnowledgeIndex, found: &Found) -> Vec<Quoted> {
+    if !found.answers {
+        return Vec::new();
+    }
+    let mut chosen: Vec<&Match> = found.matches.iter().take(1).collect();
+    if let (Some(best), Some(second)) = (found.matches.first(), found.matches.get(1)) {
+        if second.adds_to(best) && second.score >= SECOND_SHARE * best.score {
+            chosen.push(second);
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|m| {
+            let article = index.article(m.article);
+            Quoted {
+                article_id: article.id,
+                title: article.title.clone(),
+                slug: article.slug.clone(),
+                text: index.quote(m.passage, &found.question),
+            }
+        })
+        .collect()
+}
+
+/// The bot's message for these quotes: each passage as the article says it, the links follow
+/// as citations.
+pub fn compose(quotes: &[Quoted]) -> String {
+    match quotes {
+        [only] => only.text.clone(),
+        many => many
+            .iter()
+            .map(|q| format!("{}: {}", q.title, q.text))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    }
+}
