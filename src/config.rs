@@ -144,7 +144,7 @@ pub struct Config {
 #[derive(clap::Args, Clone, Debug, PartialEq)]
 #[command(next_help_heading = SETTINGS_HEADING)]
 pub struct BotSettings {
-    /// How sure the bot must be to answer, from 0 to 1 (the share of the question's words, weighted by rarity, that the best article has); below it, it says it cannot answer and passes the conversation to the team
+    /// How sure the bot must be to answer, from 0 to 1 (the share of the question's words, weighted by rarity, that the best article has, times how strongly its best passage matches); below it, it says it cannot answer and passes the conversation to the team
     #[arg(
         long,
         env = "HEARKEN_BOT_MIN_CONFIDENCE",

@@ -66,7 +66,8 @@ pub(super) fn escalate_to_team(
 
 /// Stores the customer's message on an open conversation. Call inside a write transaction, with
 /// `conversation` read under its lock (`Conversation::find_for_visitor_to_write`). Answers
-/// whether it is the bot's turn to respond (`respond`, after this transaction commits).
+/// whether it is the bot's turn to answer (`plan`, `write_reply`, `carry_out`, after this
+/// transaction commits).
 pub fn store(
     conn: &mut AnyConnection,
     conversation: &Conversation,
@@ -80,9 +81,14 @@ pub fn store(
 /// What the bot means to do about a message, worked out with no transaction open: scoring the
 /// articles is the slow part, and on SQLite a write transaction would hold the only write lock.
 #[derive(Clone, Debug)]
-enum Plan {
+pub enum Plan {
     Escalate(SystemEvent),
-    Answer { body: String, cited: Vec<i64> },
+    /// The passages to answer with, before the language model (if any) writes the reply.
+    Quote(Vec<Quoted>),
+    Answer {
+        body: String,
+        cited: Vec<i64>,
+    },
     SayAndEscalate(&'static str),
     Apologise(&'static str),
 }
@@ -129,15 +135,16 @@ fn reply_for(bot: &Bot, question: &str, quotes: Vec<Quoted>) -> (String, Vec<i64
     )
 }
 
-fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan> {
+/// What to do about the customer's message `body` (reads the settings and the index: call with
+/// no transaction open).
+pub fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan> {
     let settings = TeamSettings::get(conn)?;
     if settings.human_support_enabled && wants_a_person(body) {
         return Ok(Plan::Escalate(SystemEvent::CustomerRequestedHuman));
     }
     let quotes = find_quotes(conn, bot, body)?;
     Ok(if !quotes.is_empty() {
-        let (body, cited) = reply_for(bot, body, quotes);
-        Plan::Answer { body, cited }
+        Plan::Quote(quotes)
     } else if settings.human_support_enabled {
         Plan::SayAndEscalate(
             "I couldn't find an answer to that. I've asked the team to join; someone will be with you shortly.",
@@ -147,16 +154,26 @@ fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan> {
     })
 }
 
-/// The bot answers the customer's latest message: it plans outside any transaction, then writes
-/// in a short one, and only if it still has the conversation (the team may have taken it
-/// meanwhile: then it stays quiet). Call with no transaction open.
-pub fn respond(
+/// The reply for a plan that quotes passages: the language model's when one is set (this may
+/// take up to its timeout, so call it holding no database connection), else the passages.
+pub fn write_reply(bot: &Bot, question: &str, plan: Plan) -> Plan {
+    match plan {
+        Plan::Quote(quotes) => {
+            let (body, cited) = reply_for(bot, question, quotes);
+            Plan::Answer { body, cited }
+        }
+        other => other,
+    }
+}
+
+/// Writes what the bot planned, in a short transaction, and only if it still has the
+/// conversation (the team may have taken it meanwhile: then it stays quiet). Call with no
+/// transaction open.
+pub fn carry_out(
     conn: &mut AnyConnection,
-    bot: &Bot,
     conversation_id: i64,
-    body: &str,
+    plan: Plan,
 ) -> QueryResult<Handled> {
-    let plan = plan(conn, bot, body)?;
     crate::db::write_transaction_retrying(conn, |conn| {
         let Some(conversation) = Conversation::find_locked(conn, conversation_id)? else {
             return Ok(Handled::LeftToTheTeam);
@@ -173,6 +190,18 @@ pub fn respond(
                 let message = say(conn, conversation.id, Author::Bot, &body)?;
                 for article_id in cited {
                     Message::cite(conn, message.id, article_id)?;
+                }
+                Handled::Answered
+            }
+            Plan::Quote(quotes) => {
+                let message = say(
+                    conn,
+                    conversation.id,
+                    Author::Bot,
+                    &answer::compose(&quotes),
+                )?;
+                for quote in quotes {
+                    Message::cite(conn, message.id, quote.article_id)?;
                 }
                 Handled::Answered
             }

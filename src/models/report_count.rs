@@ -10,7 +10,9 @@ use crate::db::fixed_sql::{fixed, FixedSql};
 use crate::db::per_backend::add_to_report_count;
 use crate::db::schema::{citations, closure_log, messages, report_counts};
 use crate::db::AnyConnection;
-use crate::domain::counters::{in_lock_order, CounterChange, CounterKey, Metric};
+use crate::domain::counters::{
+    in_lock_order, CounterChange, CounterKey, Metric, CLOSED_BY_CUSTOMER,
+};
 use crate::domain::outcomes::Verdict;
 use crate::domain::time::local_day;
 use crate::domain::times::{bucket_of, TimeMetric};
@@ -64,17 +66,29 @@ impl ReportCount {
                         Verdict::No => Metric::VerdictNo,
                     });
                     let came_back = counted.came_back.then_some(Metric::CameBack);
+                    // The customer's side and the times credit a member, or else the bot and
+                    // automatic closing together (0): a close the customer confirmed is the
+                    // bot's there, as in a recount.
+                    let member = counted
+                        .closed_by_id
+                        .filter(|&id| id != CLOSED_BY_CUSTOMER)
+                        .unwrap_or(0);
                     times.push((
                         (
                             counted.day,
                             TimeMetric::Resolution,
-                            counted.closed_by_id.unwrap_or(0),
+                            member,
                             bucket_of(counted.resolved_in),
                         ),
                         delta,
                     ));
                     for metric in [came_back, verdict].into_iter().flatten() {
-                        moves.push((CounterKey { metric, ..key }, delta));
+                        let key = CounterKey {
+                            metric,
+                            closed_by_id: member,
+                            ..key
+                        };
+                        moves.push((key, delta));
                     }
                     for article_id in Self::cited_articles(conn, conversation_id)? {
                         let key = CounterKey {

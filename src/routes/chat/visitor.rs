@@ -207,7 +207,10 @@ fn has_open_conversation(conn: &mut AnyConnection, token: Option<&str>) -> Resul
 }
 
 /// Stores the message: in the open conversation, or a new one if `may_start`. `None`: the
-/// conversation closed since it was looked at, and starting one was not allowed.
+/// conversation closed since it was looked at, and starting one was not allowed. Then the bot
+/// answers if it has the conversation: it plans with a connection but no transaction, lets the
+/// language model (if any) write the reply holding no connection at all, and writes it in a
+/// short transaction.
 async fn store(
     pool: &Pool,
     bot: Arc<Bot>,
@@ -215,7 +218,9 @@ async fn store(
     checked: Checked,
     may_start: bool,
 ) -> Result<Option<String>, AppError> {
-    db::run(pool, move |conn| {
+    let question = checked.body.clone();
+    let planner = bot.clone();
+    let stored = db::run(pool, move |conn| {
         let stored = db::write_transaction::<_, AppError, _>(conn, |conn| {
             let Some((conversation, token)) =
                 open_conversation(conn, token.as_deref(), &checked, may_start)?
@@ -228,16 +233,37 @@ async fn store(
         let Some((conversation, token, bots_turn)) = stored else {
             return Ok(None);
         };
-        if bots_turn {
-            // The message is kept whatever happens here: the visitor must get their token
-            // (a new conversation's) back, or their next message would start another one.
-            if let Err(error) = intake::respond(conn, &bot, conversation.id, &checked.body) {
-                tracing::error!(%error, conversation = conversation.id, "the bot could not answer");
-            }
-        }
-        Ok(Some(token))
+        // The message is kept whatever happens next: the visitor must get their token (a new
+        // conversation's) back, or their next message would start another one.
+        let plan = if bots_turn {
+            intake::plan(conn, &planner, &checked.body)
+                .map_err(|error| {
+                    tracing::error!(%error, conversation = conversation.id, "the bot could not answer");
+                })
+                .ok()
+        } else {
+            None
+        };
+        Ok(Some((token, conversation.id, plan)))
     })
-    .await
+    .await?;
+    let Some((token, conversation_id, plan)) = stored else {
+        return Ok(None);
+    };
+    if let Some(plan) = plan {
+        let writer = bot.clone();
+        let plan = actix_web::web::block(move || intake::write_reply(&writer, &question, plan))
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the bot's reply was lost")))?;
+        let carried = db::run(pool, move |conn| {
+            Ok::<_, AppError>(intake::carry_out(conn, conversation_id, plan))
+        })
+        .await?;
+        if let Err(error) = carried {
+            tracing::error!(%error, conversation = conversation_id, "the bot could not answer");
+        }
+    }
+    Ok(Some(token))
 }
 
 /// The visitor writes: checked, limited, stored, then answered by the bot if it has the

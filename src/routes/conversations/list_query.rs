@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::outcomes::Verdict;
 use crate::domain::counters::CLOSED_BY_CUSTOMER;
+use crate::domain::outcomes::Verdict;
 use crate::domain::report::Period;
 use crate::domain::text::free_of_control_characters;
 use crate::domain::time::parse_day;
