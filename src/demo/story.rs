@@ -285,6 +285,7 @@ impl Story {
                 let said = "All sorted on our side. The assistant can help with anything else.";
                 self.say(conn, dice, Author::Agent, Some(agent), said)?;
                 self.act(conn, dice, &member(agent), Action::HandBack, 2)?;
+                self.close_automatically(conn, dice)?;
             }
             Plot::ClosedByAgent | Plot::OutcomeChanged | Plot::Reopened => {
                 let first = if dice.percent(unresolved_percent) {
@@ -313,12 +314,29 @@ impl Story {
                         self.say(conn, dice, Author::Customer, None, said)?;
                         self.act(conn, dice, &member(lead), Action::TakeOver, 10)?;
                         self.close(conn, dice, lead, Outcome::Resolved, None)?;
+                    } else {
+                        self.close_automatically(conn, dice)?;
                     }
                 }
             }
             _ => {}
         }
         Ok(())
+    }
+
+    /// Nobody writes again: automatic closing comes a day later, in the story's past (rather
+    /// than at the demo's first background run, all on today).
+    fn close_automatically(
+        &mut self,
+        conn: &mut AnyConnection,
+        dice: &mut Dice,
+    ) -> anyhow::Result<()> {
+        self.clock += Duration::hours(24);
+        let auto_close = Action::AutoClose {
+            outcome: Outcome::Resolved,
+            hours: 24,
+        };
+        self.act(conn, dice, &Actor::System, auto_close, 1)
     }
 
     /// An agent takes the conversation over and starts helping.
