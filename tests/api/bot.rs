@@ -171,6 +171,9 @@ async fn confirming_the_answer_closes_it_as_resolved_by_the_bot(backend: Backend
         .get_html(&format!("/conversations/{}", conversation.id))
         .await;
     assert!(view.contains("Customer confirmed the answer"));
+    assert!(view.contains("By the customer, who confirmed the bot's answer"));
+    assert!(view.contains("by the customer (confirmed the answer)"));
+    assert!(!view.contains("Automatically,"));
 }
 
 async fn still_needing_help_passes_it_to_the_team(backend: Backend) {
