@@ -157,3 +157,16 @@ pub fn add_to_time_count(
     }?;
     Ok(())
 }
+
+/// Announces a change that wrote no message (a customer's verdict) to every instance's live
+/// updates on PostgreSQL, as the trigger on `messages` does for a message: "message id,
+/// conversation id,what", delivered when the transaction commits. SQLite: the caller passes it
+/// on in-process.
+pub fn announce_change(conn: &mut AnyConnection, payload: &str) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_notify('hearken_messages', $1)")
+            .bind::<Text, _>(payload)
+            .execute(pg)?;
+    }
+    Ok(())
+}

@@ -63,6 +63,9 @@ const BACKLOG: usize = 1024;
 /// Passes events to the streams of this instance.
 pub struct Hub {
     sender: broadcast::Sender<Change>,
+    /// SQLite: changes without a message of their own are passed on in-process (PostgreSQL
+    /// announces them to every instance with NOTIFY).
+    in_process: bool,
     closing: watch::Sender<bool>,
     settings: Arc<TeamSettingsCache>,
     knowledge: Arc<Knowledge>,
@@ -77,6 +80,7 @@ impl Hub {
         let sqlite = matches!(location, DatabaseLocation::Sqlite(_));
         let hub = Arc::new(Hub {
             sender,
+            in_process: sqlite,
             closing: watch::Sender::new(false),
             settings: Arc::new(TeamSettingsCache::new(sqlite)),
             knowledge: Arc::new(Knowledge::default()),
@@ -123,6 +127,15 @@ impl Hub {
     /// Changes to true when the streams must end.
     pub fn closing(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()
+    }
+
+    /// A change that wrote no message of its own (a customer's verdict) was committed: the
+    /// members' pages showing its conversation refresh. On PostgreSQL the writing transaction
+    /// announced it already.
+    pub fn announce(&self, change: Change) {
+        if self.in_process {
+            self.publish(change);
+        }
     }
 
     fn publish(&self, change: Change) {

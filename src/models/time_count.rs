@@ -219,15 +219,48 @@ impl TimeCount {
         Ok(differences)
     }
 
-    /// (day, metric, member, bucket, count) of the period.
-    pub fn in_period(
+    /// (metric, member, bucket, count) of the period, added up in the database.
+    pub fn by_member(
         conn: &mut AnyConnection,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> QueryResult<Vec<TimeRow>> {
+    ) -> QueryResult<Vec<(TimeMetric, i64, i32, i64)>> {
         time_counts::table
             .filter(time_counts::day.between(from, to))
-            .filter(time_counts::count.ne(0))
+            .group_by((
+                time_counts::metric,
+                time_counts::member_id,
+                time_counts::bucket,
+            ))
+            .select((
+                time_counts::metric,
+                time_counts::member_id,
+                time_counts::bucket,
+                total(),
+            ))
             .load(conn)
     }
+
+    /// (day, metric, bucket, count) of the period, members added up in the database.
+    pub fn by_day(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(NaiveDate, TimeMetric, i32, i64)>> {
+        time_counts::table
+            .filter(time_counts::day.between(from, to))
+            .group_by((time_counts::day, time_counts::metric, time_counts::bucket))
+            .select((
+                time_counts::day,
+                time_counts::metric,
+                time_counts::bucket,
+                total(),
+            ))
+            .load(conn)
+    }
+}
+
+fn total() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(time_counts.count) AS BIGINT)")
 }

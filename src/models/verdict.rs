@@ -43,7 +43,11 @@ struct NewVerdict<'a> {
 /// What came of a customer's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Given {
-    Stored,
+    /// Stored; the conversation's latest message, to name the live-update event.
+    Stored {
+        conversation_id: i64,
+        latest_message_id: i64,
+    },
     /// They had answered already: the first answer stands.
     AlreadyAnswered,
     /// Their conversation is not closed (or there is none): there is nothing to judge yet.
@@ -130,7 +134,18 @@ impl VerdictRow {
             ) {
                 ReportCount::apply(conn, conversation.id, &restated(before, after))?;
             }
-            Ok(Given::Stored)
+            let latest_message_id: i64 = messages::table
+                .filter(messages::conversation_id.eq(conversation.id))
+                .select(diesel::dsl::max(messages::id))
+                .first::<Option<i64>>(conn)?
+                .unwrap_or(0);
+            // Not a note the customer sees, nor a close: only members' pages refresh.
+            let payload = format!("{latest_message_id},{},verdict", conversation.id);
+            crate::db::per_backend::announce_change(conn, &payload)?;
+            Ok(Given::Stored {
+                conversation_id: conversation.id,
+                latest_message_id,
+            })
         })
     }
 

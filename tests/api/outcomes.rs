@@ -9,6 +9,7 @@ use hearken::models::report_count::ReportCount;
 use serde_json::Value;
 
 use crate::helpers::{bare_client, location, spawn_app, Backend, TestApp, Visitor};
+use crate::live_updates::EventStream;
 use crate::on_both_backends;
 
 /// The newest conversation's id.
@@ -64,6 +65,8 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
     // The history the page refreshes when its stream hears of the close asks it too.
     let history = customer.get_html("/chat/history").await;
     assert!(history.contains("Did we solve your problem?"));
+    // The team's open view of the conversation hears of the answer (and refreshes).
+    let mut members_stream = EventStream::open(&app.visitor, "/events", None).await;
     let answered = customer
         .submit(
             "/chat",
@@ -72,6 +75,7 @@ async fn the_customer_answers_once_and_comes_back_on_chat(backend: Backend) {
         )
         .await;
     assert_eq!(location(&answered), "/chat#verdict");
+    members_stream.until_conversation(first).await;
     let page = customer.get_html("/chat").await;
     assert!(page.contains("Thank you for your answer."));
     assert!(!page.contains("Did we solve your problem?"));

@@ -14,6 +14,7 @@ use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::outcomes::parse_verdict;
 use crate::error::AppError;
+use crate::events::{Change, Hub};
 use crate::models::verdict::{Given, VerdictRow};
 use crate::routes::{render_with_status, see_other};
 use crate::session::{token_hash, WebSession};
@@ -34,6 +35,7 @@ pub enum Judged {
 pub async fn judge(
     pool: &Pool,
     guard: &VisitorGuard,
+    hub: &Hub,
     visitor: Visitor,
     answer: &str,
     comment: &str,
@@ -60,7 +62,18 @@ pub async fn judge(
     })
     .await?;
     Ok(match given {
-        Given::Stored => Judged::Stored,
+        Given::Stored {
+            conversation_id,
+            latest_message_id,
+        } => {
+            hub.announce(Change {
+                id: latest_message_id,
+                conversation_id,
+                customer_sees: false,
+                closes: false,
+            });
+            Judged::Stored
+        }
         Given::AlreadyAnswered => Judged::Refused(StatusCode::CONFLICT, ALREADY_ANSWERED),
         Given::NotClosed => Judged::Refused(StatusCode::CONFLICT, NOTHING_TO_JUDGE),
     })
@@ -79,13 +92,14 @@ pub async fn give(
     CsrfForm(form): CsrfForm<VerdictForm>,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
+    hub: web::Data<Hub>,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
     let who = Visitor {
         token: super::visitor_token(&session),
         address: guard.address(&req),
     };
-    match judge(&pool, &guard, who, &form.answer, &form.comment).await? {
+    match judge(&pool, &guard, &hub, who, &form.answer, &form.comment).await? {
         Judged::Stored => Ok(see_other("/chat#verdict")),
         Judged::Refused(status, reason) => {
             let view = load(&req, &pool, &session).await?;

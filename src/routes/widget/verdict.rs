@@ -10,6 +10,7 @@ use super::admit;
 use super::form::{given_after, given_token, read_form, UNREADABLE};
 use crate::db::Pool;
 use crate::error::AppError;
+use crate::events::Hub;
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::verdict::{judge, Judged};
 use crate::routes::chat::visitor::{self, Visitor};
@@ -19,6 +20,7 @@ pub async fn give(
     body: web::Bytes,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
+    hub: web::Data<Hub>,
 ) -> Result<HttpResponse, AppError> {
     let admitted = match admit(&req, &pool).await? {
         Ok(admitted) => admitted,
@@ -32,7 +34,7 @@ pub async fn give(
         token: token.clone(),
         address: guard.address(&req),
     };
-    match judge(&pool, &guard, who, &form.answer, &form.comment).await? {
+    match judge(&pool, &guard, &hub, who, &form.answer, &form.comment).await? {
         Judged::Stored => {
             let view = visitor::view(
                 &pool,
