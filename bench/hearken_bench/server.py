@@ -44,21 +44,22 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu_seconds():
-    """CPU seconds used so far by every running PostgreSQL process on this machine (its
-    connections to the server under test stay open for a whole run, so a difference over a
-    run is the database's work for it, plus its background processes')."""
+def postgres_cpu_seconds(database):
+    """CPU seconds used so far by the PostgreSQL backends connected to `database` (the server
+    under test keeps its connections open for a whole run, so a difference over a run is the
+    database's work for it; other databases' work on the same server is left out)."""
     total = 0.0
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
-            with open(f"/proc/{pid}/comm") as comm:
-                if comm.read().strip() not in ("postgres", "postmaster"):
-                    continue
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace")
         except OSError:
             continue
-        total += process_cpu_seconds(pid)
+        # A backend's process title: "postgres: 15/main: user database client state".
+        if title.startswith("postgres:") and f" {database} " in title:
+            total += process_cpu_seconds(pid)
     return total
 
 

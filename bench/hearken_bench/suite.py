@@ -127,15 +127,15 @@ def run_size(opts, pg, binary, size, workdir, log_path, tpcb_db):
     return ctx, results
 
 
-def cpu_per_request(server, run):
+def cpu_per_request(server, db, run):
     """Runs `run` (a wrk run returning its result) and adds the server's and the database's
-    CPU time per request to the result, in microseconds: where the time goes, whatever else
-    the machine is doing."""
-    app, database = server.cpu_seconds(), postgres_cpu_seconds()
+    (its backends for `db`) CPU time per request to the result, in microseconds: where the
+    time goes, whatever else the machine is doing."""
+    app, database = server.cpu_seconds(), postgres_cpu_seconds(db)
     result = run()
     requests = max(result["requests"], 1)
     result["cpu_app_us"] = (server.cpu_seconds() - app) * 1e6 / requests
-    result["cpu_db_us"] = (postgres_cpu_seconds() - database) * 1e6 / requests
+    result["cpu_db_us"] = (postgres_cpu_seconds(db) - database) * 1e6 / requests
     return result
 
 
@@ -146,7 +146,7 @@ def measure_page(opts, pg, db, ctx, page, base, browser, cookie, scripts, server
     if opts.warmup:
         measure.wrk(url, cookie, opts.warmup, script=page.lua, env=env)
     result = cpu_per_request(
-        server, lambda: measure.wrk(url, cookie, opts.seconds, script=page.lua, env=env)
+        server, db, lambda: measure.wrk(url, cookie, opts.seconds, script=page.lua, env=env)
     )
     result.pop("output")
     if opts.solo:
@@ -172,6 +172,7 @@ def measure_close(opts, pg, db, ctx, base, cookie, token, scripts, tpcb_db, work
     try:
         result = cpu_per_request(
             server,
+            db,
             lambda: measure.wrk(base + "/", cookie, opts.seconds, script="close.lua", env=env),
         )
         result["rss"], result["hwm"] = server.memory()
