@@ -271,42 +271,40 @@ struct Locked {
 }
 
 impl Locked {
-    /// Reads conversation `id`, its assignee's name and whether its current wait was already
-    /// noted, and locks the row until the end of the transaction, in one round trip: `FOR
-    /// UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time.
+    /// Reads conversation `id` with its assignee's name and locks the row until the end of the
+    /// transaction (`FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one
+    /// writer in at a time); then, for a waiting conversation, whether its wait was already
+    /// noted. That is a second statement on purpose: on PostgreSQL a statement that waited for
+    /// the lock still reads other tables as they were when it started, so a note another
+    /// instance committed meanwhile would go unseen and be written twice.
     fn read(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Locked>> {
         use crate::db::fixed_sql::fixed;
-        use diesel::sql_types::{Bool, Nullable, Text};
+        use diesel::sql_types::{Nullable, Text};
+        // A member's name, not a state: reading it as of the statement's start is fine.
         let assignee_name = fixed::<Nullable<Text>>(
             "(SELECT users.name FROM users WHERE users.id = conversations.assignee_id)",
-        );
-        // Whether the current wait already has its "wait time exceeded" note.
-        let wait_noted = fixed::<Bool>(
-            "(conversations.state = 'waiting' AND EXISTS (SELECT 1 FROM messages \
-             WHERE messages.conversation_id = conversations.id \
-             AND messages.system_event = 'wait_time_exceeded' \
-             AND messages.created_at >= conversations.waiting_since))",
         );
         // `as_select` is typed per backend, so each arm builds its own query.
         macro_rules! row {
             () => {
-                conversations::table.find(id).select((
-                    Conversation::as_select(),
-                    assignee_name,
-                    wait_noted,
-                ))
+                conversations::table
+                    .find(id)
+                    .select((Conversation::as_select(), assignee_name))
             };
         }
         let found = match conn {
             AnyConnection::Postgresql(pg) => row!().for_update().first(pg).optional(),
             AnyConnection::Sqlite(lite) => row!().first(lite).optional(),
         }?;
-        Ok(
-            found.map(|(conversation, assignee_name, wait_noted)| Locked {
-                conversation,
-                assignee_name,
-                wait_noted,
-            }),
-        )
+        let Some((conversation, assignee_name)) = found else {
+            return Ok(None);
+        };
+        let wait_noted = conversation.state == ConversationState::Waiting
+            && Conversation::wait_already_noted(conn, &conversation)?;
+        Ok(Some(Locked {
+            conversation,
+            assignee_name,
+            wait_noted,
+        }))
     }
 }

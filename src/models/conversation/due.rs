@@ -31,6 +31,24 @@ impl Conversation {
 }
 
 impl Conversation {
+    /// Whether this conversation's current wait already has its "wait time exceeded" note.
+    pub fn wait_already_noted(
+        conn: &mut AnyConnection,
+        conversation: &Conversation,
+    ) -> QueryResult<bool> {
+        use crate::db::schema::messages;
+        let Some(since) = conversation.waiting_since else {
+            return Ok(false);
+        };
+        diesel::select(diesel::dsl::exists(
+            messages::table
+                .filter(messages::conversation_id.eq(conversation.id))
+                .filter(messages::system_event.eq(SystemEvent::WaitTimeExceeded))
+                .filter(messages::created_at.ge(since)),
+        ))
+        .get_result(conn)
+    }
+
     /// Conversations waiting since before `cutoff` whose current wait has no "wait time
     /// exceeded" note yet.
     pub fn waiting_past_target(
