@@ -1,12 +1,13 @@
 //! `POST /widget/api/messages` (the visitor writes), `POST /widget/api/person` ("Talk to a
-//! person"), and `POST /widget/api/answered` / `more-help` (under the bot's answer). The body is a form (`token`, `body`, `name`, `email`, and `after`: the last message
+//! person"), and `POST /widget/api/answered` / `more-help` (under the bot's answer). The body
+//! is a form (`token`, `body`, `name`, `email`, and `after`: the last message
 //! the widget shows, so the answer carries only what is new). Over a limit: 429 and nothing
 //! created; refused input: 422 with the sentence to show, and the widget keeps what was typed.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::form::{given_after, given_token, read_form, UNREADABLE};
+use super::form::{given_after, given_token, read_form, WidgetForm, UNREADABLE};
 use super::{admit, Admitted};
 use crate::bot::feedback::Feedback;
 use crate::bot::Bot;
@@ -16,12 +17,47 @@ use crate::routes::chat::feedback::{self, Verdict};
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::visitor::{self, Sent, Visitor, VisitorMessage};
 
-/// The answer to a write: the visitor's chat with what is new, or the sentence that says why not.
+/// A widget write as far as its handler's own work: the website admitted, the form read and
+/// the visitor named.
+pub(super) struct Write {
+    pub admitted: Admitted,
+    pub form: WidgetForm,
+    pub who: Visitor,
+}
+
+/// The steps every widget write starts with; `Err` is the response that ends it there.
+pub(super) async fn begin(
+    req: &HttpRequest,
+    body: &[u8],
+    pool: &Pool,
+    guard: &VisitorGuard,
+) -> Result<Result<Write, HttpResponse>, AppError> {
+    let admitted = match admit(req, pool).await? {
+        Ok(admitted) => admitted,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let Some(mut form) = read_form(body) else {
+        return Ok(Err(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE)));
+    };
+    let who = Visitor {
+        token: given_token(form.token.take()),
+        address: guard.address(req),
+    };
+    Ok(Ok(Write {
+        admitted,
+        form,
+        who,
+    }))
+}
+
+/// The answer to a write: the visitor's chat with what is new (and `notice`, said once), or
+/// the sentence that says why not.
 async fn answer(
     admitted: &Admitted,
     pool: &Pool,
     sent: Sent,
     after: Option<i64>,
+    notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     match sent {
         Sent::Done { token } => {
@@ -31,7 +67,9 @@ async fn answer(
                 admitted.settings.human_support_enabled,
             )
             .await?;
-            Ok(admitted.json(StatusCode::OK, &admitted.chat(Some(token), &view, after)))
+            let mut chat = admitted.chat(Some(token), &view, after);
+            chat.notice = notice;
+            Ok(admitted.json(StatusCode::OK, &chat))
         }
         Sent::Refused(reason) => Ok(admitted.error(StatusCode::UNPROCESSABLE_ENTITY, reason)),
         Sent::Limited(reason) => Ok(admitted.error(StatusCode::TOO_MANY_REQUESTS, reason)),
@@ -45,24 +83,22 @@ pub async fn message(
     bot: web::Data<Bot>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    let admitted = match admit(&req, &pool).await? {
-        Ok(admitted) => admitted,
+    let Write {
+        admitted,
+        form,
+        who,
+    } = match begin(&req, &body, &pool, &guard).await? {
+        Ok(write) => write,
         Err(refused) => return Ok(refused),
     };
-    let Some(form) = read_form(&body) else {
-        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
-    };
-    let who = Visitor {
-        token: given_token(form.token),
-        address: guard.address(&req),
-    };
+    let after = given_after(form.after.as_deref());
     let typed = VisitorMessage {
         body: form.body,
         name: form.name,
         email: form.email,
     };
     let sent = visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await?;
-    answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
+    answer(&admitted, &pool, sent, after, None).await
 }
 
 pub async fn person(
@@ -71,19 +107,23 @@ pub async fn person(
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    let admitted = match admit(&req, &pool).await? {
-        Ok(admitted) => admitted,
+    let Write {
+        admitted,
+        form,
+        who,
+    } = match begin(&req, &body, &pool, &guard).await? {
+        Ok(write) => write,
         Err(refused) => return Ok(refused),
     };
-    let Some(form) = read_form(&body) else {
-        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
-    };
-    let who = Visitor {
-        token: given_token(form.token),
-        address: guard.address(&req),
-    };
     let sent = visitor::ask_for_person(&pool, &guard, who).await?;
-    answer(&admitted, &pool, sent, given_after(form.after.as_deref())).await
+    answer(
+        &admitted,
+        &pool,
+        sent,
+        given_after(form.after.as_deref()),
+        None,
+    )
+    .await
 }
 
 async fn feedback(
@@ -94,33 +134,26 @@ async fn feedback(
     guard: web::Data<VisitorGuard>,
     verdict: Verdict,
 ) -> Result<HttpResponse, AppError> {
-    let admitted = match admit(&req, &pool).await? {
-        Ok(admitted) => admitted,
+    let Write {
+        admitted,
+        form,
+        who,
+    } = match begin(&req, &body, &pool, &guard).await? {
+        Ok(write) => write,
         Err(refused) => return Ok(refused),
-    };
-    let Some(form) = read_form(&body) else {
-        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
-    };
-    let who = Visitor {
-        token: given_token(form.token),
-        address: guard.address(&req),
     };
     let bot = bot.into_inner();
     let (sent, done) =
         feedback::answered(&pool, &bot, &guard, who, form.message.as_deref(), verdict).await?;
-    let after = given_after(form.after.as_deref());
-    if let (Sent::Done { token }, Feedback::Confirmed) = (&sent, &done) {
-        let view = visitor::view(
-            &pool,
-            Some(token.clone()),
-            admitted.settings.human_support_enabled,
-        )
-        .await?;
-        let mut chat = admitted.chat(Some(token.clone()), &view, after);
-        chat.notice = Some(feedback::THANKS);
-        return Ok(admitted.json(StatusCode::OK, &chat));
-    }
-    answer(&admitted, &pool, sent, after).await
+    let notice = (done == Feedback::Confirmed).then_some(feedback::THANKS);
+    answer(
+        &admitted,
+        &pool,
+        sent,
+        given_after(form.after.as_deref()),
+        notice,
+    )
+    .await
 }
 
 /// `POST /widget/api/answered`: "That answered my question" (`message`: the answer).

@@ -6,14 +6,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::admit;
-use super::form::{given_after, given_token, read_form, UNREADABLE};
+use super::form::given_after;
 use crate::db::Pool;
 use crate::error::AppError;
 use crate::events::Hub;
 use crate::routes::chat::limits::VisitorGuard;
 use crate::routes::chat::verdict::{judge, Judged};
-use crate::routes::chat::visitor::{self, Visitor};
+use crate::routes::chat::visitor;
 
 pub async fn give(
     req: HttpRequest,
@@ -22,18 +21,15 @@ pub async fn give(
     guard: web::Data<VisitorGuard>,
     hub: web::Data<Hub>,
 ) -> Result<HttpResponse, AppError> {
-    let admitted = match admit(&req, &pool).await? {
-        Ok(admitted) => admitted,
+    let super::send::Write {
+        admitted,
+        form,
+        who,
+    } = match super::send::begin(&req, &body, &pool, &guard).await? {
+        Ok(write) => write,
         Err(refused) => return Ok(refused),
     };
-    let Some(form) = read_form(&body) else {
-        return Ok(admitted.error(StatusCode::BAD_REQUEST, UNREADABLE));
-    };
-    let token = given_token(form.token);
-    let who = Visitor {
-        token: token.clone(),
-        address: guard.address(&req),
-    };
+    let token = who.token.clone();
     match judge(&pool, &guard, &hub, who, &form.answer, &form.comment).await? {
         Judged::Stored => {
             let view = visitor::view(
