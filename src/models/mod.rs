@@ -5,6 +5,7 @@ pub mod closure;
 pub mod conversation;
 pub mod customer;
 pub mod message;
+pub mod recount;
 pub mod report_count;
 pub mod server_secret;
 pub mod session;

@@ -188,35 +188,7 @@ impl TimeCount {
 
     /// How the live time counters differ from a recount (made and rolled back), as sentences.
     pub fn differences_from_rebuild(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
-        let live = Self::all(conn)?;
-        let zone = crate::models::team_settings::TeamSettings::get(conn)?
-            .time_zone
-            .tz();
-        let mut recounted = Vec::new();
-        let rolled_back = conn.transaction::<(), _, _>(|conn| {
-            Self::rebuild(conn, zone)?;
-            recounted = Self::all(conn)?;
-            Err(diesel::result::Error::RollbackTransaction)
-        });
-        match rolled_back {
-            Err(diesel::result::Error::RollbackTransaction) | Ok(()) => {}
-            Err(error) => return Err(error),
-        }
-        use std::collections::HashSet;
-        let (live_set, recounted_set): (HashSet<_>, HashSet<_>) =
-            (live.iter().collect(), recounted.iter().collect());
-        let mut differences: Vec<String> = live
-            .iter()
-            .filter(|row| !recounted_set.contains(row))
-            .map(|row| format!("time counter {row:?} is not what a recount gives"))
-            .collect();
-        differences.extend(
-            recounted
-                .iter()
-                .filter(|row| !live_set.contains(row))
-                .map(|row| format!("a recount gives time counter {row:?}, which is missing")),
-        );
-        Ok(differences)
+        crate::models::recount::differences(conn, "time counter", Self::all, Self::rebuild)
     }
 
     /// (metric, member, bucket, count) of the period, added up in the database.
