@@ -79,70 +79,48 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <AnyConnection as Connection>::TransactionManager;
-    let AnyConnection::Sqlite(inner) = conn else {
-        return postgres_write_transaction(conn, work);
+    let (depth, begin) = match conn {
+        AnyConnection::Sqlite(lite) => (
+            AnsiTransactionManager::transaction_manager_status_mut(lite).transaction_depth(),
+            "BEGIN IMMEDIATE",
+        ),
+        // The trigger stays quiet (`SET LOCAL`, sent with `BEGIN` in one round trip).
+        AnyConnection::Postgresql(pg) => (
+            AnsiTransactionManager::transaction_manager_status_mut(pg).transaction_depth(),
+            "BEGIN; SET LOCAL hearken.quiet = 'on'",
+        ),
     };
     // Inside a transaction already (the demo, the bot's intake): a savepoint.
-    if AnsiTransactionManager::transaction_manager_status_mut(inner)
-        .transaction_depth()
-        .map_err(E::from)?
-        .is_some()
-    {
+    if depth.map_err(E::from)?.is_some() {
         return conn.transaction(work);
     }
-    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-    match work(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            commits::committed();
-            Ok(value)
-        }
-        Err(error) => {
-            Manager::rollback_transaction(conn)?;
-            Err(error)
-        }
+    match conn {
+        AnyConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, begin)?,
+        AnyConnection::Postgresql(pg) => AnsiTransactionManager::begin_transaction_sql(pg, begin)?,
     }
-}
-
-/// `write_transaction` on PostgreSQL: the trigger stays quiet (`SET LOCAL`, sent with `BEGIN` in
-/// one round trip) and the messages written are announced once the commit is done.
-fn postgres_write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    type Manager = <AnyConnection as Connection>::TransactionManager;
-    let AnyConnection::Postgresql(pg) = conn else {
-        return conn.transaction(work);
-    };
-    if AnsiTransactionManager::transaction_manager_status_mut(pg)
-        .transaction_depth()
-        .map_err(E::from)?
-        .is_some()
-    {
-        return conn.transaction(work);
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        announce::begin();
     }
-    AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN; SET LOCAL hearken.quiet = 'on'")?;
-    announce::begin();
     let result = work(conn);
     let written = announce::end();
-    match result {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            if let AnyConnection::Postgresql(pg) = conn {
-                // Committed whatever happens next: a failed announcement is only logged.
-                if let Err(error) = announce::send(pg, written) {
-                    tracing::warn!(%error, "announcing new messages failed");
-                }
-            }
-            Ok(value)
-        }
+    let value = match result {
+        Ok(value) => value,
         Err(error) => {
             Manager::rollback_transaction(conn)?;
-            Err(error)
+            return Err(error);
+        }
+    };
+    Manager::commit_transaction(conn)?;
+    match conn {
+        AnyConnection::Sqlite(_) => commits::committed(),
+        // Committed whatever happens next: a failed announcement is only logged.
+        AnyConnection::Postgresql(pg) => {
+            if let Err(error) = announce::send(pg, written) {
+                tracing::warn!(%error, "announcing new messages failed");
+            }
         }
     }
+    Ok(value)
 }
 
 /// How many times in all a write is tried when PostgreSQL aborts it to break a deadlock or a
