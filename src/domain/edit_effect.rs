@@ -15,10 +15,15 @@ pub const MIN_PER_SIDE: i64 = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EditEffect {
+    /// The article edited.
+    pub article_id: i64,
     /// The team's local day of the last edit.
     pub edited: NaiveDate,
     pub before: Split,
     pub after: Split,
+    /// The days each side counts.
+    pub before_days: Period,
+    pub after_days: Period,
 }
 
 impl EditEffect {
@@ -38,15 +43,19 @@ impl EditEffect {
 
     /// Sums `(day, outcome, conversations)` counters of the article into its two sides.
     pub fn from_days(
+        article_id: i64,
         edited: NaiveDate,
         today: NaiveDate,
         days: impl IntoIterator<Item = (NaiveDate, Outcome, i64)>,
     ) -> EditEffect {
         let (before_days, after_days) = Self::sides(edited, today);
         let mut effect = EditEffect {
+            article_id,
             edited,
             before: Split::default(),
             after: Split::default(),
+            before_days,
+            after_days,
         };
         for (day, outcome, n) in days {
             if day >= before_days.from && day <= before_days.to {
@@ -80,7 +89,7 @@ mod tests {
             // After today: not yet.
             (day(25), Outcome::Unresolved, 7),
         ];
-        let effect = EditEffect::from_days(day(10), day(21), rows);
+        let effect = EditEffect::from_days(7, day(10), day(21), rows);
         assert_eq!((effect.before.unresolved, effect.before.resolved), (8, 4));
         assert_eq!((effect.after.unresolved, effect.after.resolved), (1, 9));
         assert!(!effect.too_few());

@@ -3,7 +3,7 @@
 //! change of outcome) is replayed at chosen times through the model's own doors; every figure is
 //! computed again here from that history alone, and the page, its CSV and its links must agree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -316,6 +316,21 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
 
 on_both_backends!(customer_figures_match_a_replayed_history);
 
+/// The page's text without its tags.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// A wait: escalated at `start`, taken over and answered by `agent` after `answer` seconds;
 /// then handed back (the next wait of the same conversation counts on its own).
 struct Wait {
@@ -397,6 +412,7 @@ async fn times_match_a_replayed_history(backend: Backend) {
     let mut conn = app.db();
     let mut responses: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     let mut resolutions: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut responded: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
     for (started, waits, closer, closed) in &histories {
         let id = app.conversation(Some("Customer"), ConversationState::Bot, None, "Hello");
         diesel::update(conversations::table.find(id))
@@ -438,6 +454,8 @@ async fn times_match_a_replayed_history(backend: Backend) {
             }
             responses.entry(wait.agent).or_default().push(wait.answer);
             responses.entry("Everyone").or_default().push(wait.answer);
+            responded.entry(wait.agent).or_default().insert(id);
+            responded.entry("Everyone").or_default().insert(id);
             if index + 1 < waits.len() {
                 act(
                     &mut conn,
@@ -512,6 +530,34 @@ async fn times_match_a_replayed_history(backend: Backend) {
         page.contains("per wait"),
         "the definition is beside the figures"
     );
+    // Each first-response count clicks through to exactly the conversations answered.
+    let table = page
+        .split("id=\"times-members-table\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap();
+    let every_id: Vec<i64> = conversations::table
+        .select(conversations::id)
+        .load(&mut conn)
+        .unwrap();
+    for (who, expected) in &responded {
+        let link = table
+            .split(&format!("<th scope=\"row\">{who}</th>"))
+            .nth(1)
+            .and_then(|rest| rest.split("href=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{who}: {table}"))
+            .replace("&#38;", "&");
+        assert!(link.contains("responded_from="), "{who}: {link}");
+        let list = app.get_html(&link).await;
+        let listed: BTreeSet<i64> = every_id
+            .iter()
+            .copied()
+            .filter(|id| list.contains(&format!("href=\"/conversations/{id}\"")))
+            .collect();
+        assert_eq!(&listed, expected, "{who}: {link}");
+        assert!(list.contains("a first response written"), "{list}");
+    }
 }
 
 on_both_backends!(times_match_a_replayed_history);
@@ -599,14 +645,32 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
     );
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let reports = app.get_html("/reports?period=90").await;
-    assert!(reports.contains(&expected), "{expected}");
+    assert!(text_of(&reports).contains(&expected), "{expected}");
+    // Each side's count clicks through to exactly its conversations.
+    let cell = reports
+        .split("class=\"edit-effect\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .unwrap();
+    let links: Vec<String> = cell
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|link| link.replace("&#38;", "&"))
+        .collect();
+    assert_eq!(links.len(), 2, "{cell}");
+    for (link, n) in links.iter().zip([before_n, after_n]) {
+        let list = app.get_html(link).await;
+        let rows = list.matches("href=\"/conversations/").count();
+        assert_eq!(rows, n, "{link}");
+    }
     assert!(
         !reports.contains("too few to judge</span></td></tr>"),
         "12 and 10 are enough"
     );
     let page = app.get_html("/kb/returns-and-refunds").await;
     assert!(
-        page.contains("Did the last edit help?") && page.contains(&expected),
+        page.contains("Did the last edit help?") && text_of(&page).contains(&expected),
         "{page}"
     );
 }

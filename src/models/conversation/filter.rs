@@ -94,6 +94,13 @@ pub struct ConversationFilter {
     pub verdict: Option<Verdict>,
     /// The customer's verdict contradicts the outcome.
     pub disagree: bool,
+    /// The customer answered "Did we solve your problem?" at all.
+    pub answered: bool,
+    /// An agent answered a wait for the first time within [start, end) (UTC): what the
+    /// reports count as a first response.
+    pub responded_between: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// With `responded_between`: that first response was this member's.
+    pub responded_by: Option<i64>,
 }
 
 impl ConversationFilter {
@@ -119,6 +126,9 @@ impl ConversationFilter {
             came_back,
             verdict,
             disagree,
+            answered,
+            responded_between,
+            responded_by,
         } = self;
         outcome.is_some()
             || agent_id.is_some()
@@ -137,6 +147,9 @@ impl ConversationFilter {
             || came_back.is_some()
             || verdict.is_some()
             || *disagree
+            || *answered
+            || responded_between.is_some()
+            || responded_by.is_some()
     }
 }
 

@@ -169,10 +169,58 @@ macro_rules! narrowed {
                     ),
             ));
         }
+        if filter.answered {
+            use crate::db::schema::verdicts;
+            query = query.filter(diesel::dsl::exists(
+                verdicts::table.filter(verdicts::conversation_id.eq(conversations::id)),
+            ));
+        }
+        if let Some((start, end)) = filter.responded_between {
+            let (reply, replies) = first_replies!(start, end);
+            query = match filter.responded_by {
+                Some(member) => query.filter(diesel::dsl::exists(
+                    replies.filter(reply.field(messages::author_user_id).eq(member)),
+                )),
+                None => query.filter(diesel::dsl::exists(replies)),
+            };
+        }
         if let Some(ids) = &filter.text_matches {
             query = query.filter(conversations::id.eq_any(ids.clone()));
         }
         query
+    }};
+}
+
+/// The agent messages written within [start, end) that answered a wait for the first time: a
+/// wait start before them and no other agent message in between, the rule `TimeCount` counts
+/// first responses by. Evaluates to `(the message alias, the query)`.
+macro_rules! first_replies {
+    ($start:expr, $end:expr) => {{
+        use crate::db::schema::messages;
+        use crate::domain::Author;
+        use crate::models::time_count::WAIT_STARTS;
+        let (reply, wait, other) = diesel::alias!(
+            messages as first_reply,
+            messages as wait_start,
+            messages as other_reply
+        );
+        let answered_before = other
+            .filter(other.field(messages::conversation_id).eq(conversations::id))
+            .filter(other.field(messages::author).eq(Author::Agent))
+            .filter(other.field(messages::id).gt(wait.field(messages::id)))
+            .filter(other.field(messages::id).lt(reply.field(messages::id)));
+        let waited = wait
+            .filter(wait.field(messages::conversation_id).eq(conversations::id))
+            .filter(wait.field(messages::system_event).eq_any(WAIT_STARTS))
+            .filter(wait.field(messages::id).lt(reply.field(messages::id)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(answered_before)));
+        let replies = reply
+            .filter(reply.field(messages::conversation_id).eq(conversations::id))
+            .filter(reply.field(messages::author).eq(Author::Agent))
+            .filter(reply.field(messages::created_at).ge($start))
+            .filter(reply.field(messages::created_at).lt($end))
+            .filter(diesel::dsl::exists(waited));
+        (reply, replies)
     }};
 }
 

@@ -9,19 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::counters::CLOSED_BY_CUSTOMER;
 use crate::domain::outcomes::Verdict;
-use crate::domain::report::Period;
 use crate::domain::text::free_of_control_characters;
 use crate::domain::time::parse_day;
 use crate::domain::Outcome;
 use crate::models::conversation::{ConversationFilter, Cursor, StateFilter};
 
 /// `involved` in the URL: handled by the bot alone, or with an agent.
-const BOT_ALONE: &str = "bot";
-const WITH_AGENT: &str = "agent";
+pub(super) const BOT_ALONE: &str = "bot";
+pub(super) const WITH_AGENT: &str = "agent";
+/// `verdict` in the URL for conversations the customer answered either way.
+pub(super) const ANY_VERDICT: &str = "any";
 /// `closed_by` in the URL for conversations closed automatically.
-const CLOSED_AUTOMATICALLY: &str = "system";
+pub(super) const CLOSED_AUTOMATICALLY: &str = "system";
 /// `closed_by` in the URL for conversations the customer closed by confirming the bot's answer.
-const CLOSED_BY_THE_CUSTOMER: &str = "customer";
+pub(super) const CLOSED_BY_THE_CUSTOMER: &str = "customer";
 
 /// The filters as typed in the URL, kept verbatim so a refused value comes back as typed. Empty
 /// means "not filtered" and is left out of links.
@@ -70,127 +71,16 @@ pub struct ListQuery {
     pub verdict: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub disagree: String,
+    /// First responses written in these days, by this member.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub responded_from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub responded_to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub responded_by: String,
     /// The position: the last row of the previous page.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
-}
-
-/// Writing the link: typed values in, the list's own spelling out.
-impl ListQuery {
-    /// Closed conversations counted in `period`'s report days.
-    pub fn closed_in(period: Period) -> ListQuery {
-        ListQuery {
-            state: StateFilter::Closed.as_str().to_owned(),
-            closed_from: period.from.to_string(),
-            closed_to: period.to.to_string(),
-            ..ListQuery::default()
-        }
-    }
-
-    /// Conversations escalated to the team within `period`.
-    pub fn escalated_in(period: Period) -> ListQuery {
-        ListQuery {
-            escalated_from: period.from.to_string(),
-            escalated_to: period.to.to_string(),
-            ..ListQuery::default()
-        }
-    }
-
-    /// Conversations whose outcome `member` changed within `period`.
-    pub fn changed_in(period: Period, member: Option<i64>) -> ListQuery {
-        ListQuery {
-            changed_from: period.from.to_string(),
-            changed_to: period.to.to_string(),
-            changed_by: member.map(|id| id.to_string()).unwrap_or_default(),
-            ..ListQuery::default()
-        }
-    }
-
-    pub fn with_outcome(self, outcome: Option<Outcome>) -> ListQuery {
-        ListQuery {
-            outcome: outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
-            ..self
-        }
-    }
-
-    /// Only those the bot handled alone (`true`) or those an agent took part in (`false`).
-    pub fn with_bot_alone(self, bot_alone: bool) -> ListQuery {
-        let involved = if bot_alone { BOT_ALONE } else { WITH_AGENT };
-        ListQuery {
-            involved: involved.to_owned(),
-            ..self
-        }
-    }
-
-    /// Closed by this member, or automatically (`None`).
-    pub fn with_closed_by(self, member: Option<i64>) -> ListQuery {
-        ListQuery {
-            closed_by: match member {
-                None => CLOSED_AUTOMATICALLY.to_owned(),
-                Some(CLOSED_BY_CUSTOMER) => CLOSED_BY_THE_CUSTOMER.to_owned(),
-                Some(id) => id.to_string(),
-            },
-            ..self
-        }
-    }
-
-    /// Only those whose customer came back (`true`) or did not (`false`).
-    pub fn with_came_back(self, came_back: bool) -> ListQuery {
-        ListQuery {
-            came_back: if came_back { "1" } else { "0" }.to_owned(),
-            ..self
-        }
-    }
-
-    /// Only those the customer answered `verdict` on.
-    pub fn with_verdict(self, verdict: Verdict) -> ListQuery {
-        ListQuery {
-            verdict: verdict.as_str().to_owned(),
-            ..self
-        }
-    }
-
-    /// Only those whose customer's verdict contradicts the outcome.
-    pub fn disagreeing(self) -> ListQuery {
-        ListQuery {
-            disagree: "1".to_owned(),
-            ..self
-        }
-    }
-
-    /// Citing this article.
-    pub fn with_article(self, article: i64) -> ListQuery {
-        ListQuery {
-            article: article.to_string(),
-            ..self
-        }
-    }
-
-    /// The same list under another state tab, from its first page.
-    pub fn with_state(&self, state: Option<StateFilter>) -> ListQuery {
-        ListQuery {
-            state: state.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-            after: String::new(),
-            ..self.clone()
-        }
-    }
-
-    /// The same list from the position after `cursor` (the first page with `None`).
-    pub fn with_position(&self, cursor: Option<Cursor>) -> ListQuery {
-        ListQuery {
-            after: cursor.map(cursor_text).unwrap_or_default(),
-            ..self.clone()
-        }
-    }
-
-    /// The list's address with these filters.
-    pub fn href(&self) -> String {
-        match serde_urlencoded::to_string(self) {
-            Ok(query) if !query.is_empty() => format!("/conversations?{query}"),
-            // Strings always encode; an empty query is the whole list.
-            _ => "/conversations".to_owned(),
-        }
-    }
 }
 
 /// What the page says about the filters, read from the same values the list filters by.
@@ -206,7 +96,36 @@ impl ListQuery {
             && self.changed_from.is_empty()
             && self.came_back.is_empty()
             && self.verdict.is_empty()
-            && self.disagree.is_empty())
+            && self.disagree.is_empty()
+            && self.responded_from.is_empty())
+    }
+
+    /// The report's own filters as (name, value) pairs, for the list form to carry along while
+    /// the user narrows further: everything but what the form itself shows and the position.
+    pub fn report_fields(&self) -> Vec<(String, String)> {
+        let carried = ListQuery {
+            state: String::new(),
+            outcome: String::new(),
+            agent: String::new(),
+            from: String::new(),
+            to: String::new(),
+            q: String::new(),
+            after: String::new(),
+            ..self.clone()
+        };
+        serde_urlencoded::to_string(&carried)
+            .ok()
+            .and_then(|text| serde_urlencoded::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// `Some(true)` for "the customer came back", `Some(false)` for "did not".
+    pub fn came_back_filter(&self) -> Option<bool> {
+        match self.came_back.as_str() {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        }
     }
 
     pub fn outcome_is(&self, outcome: Outcome) -> bool {
@@ -333,6 +252,16 @@ impl ListQuery {
                 Err(_) => errors.push("Choose who changed the outcomes from the list.".to_owned()),
             }
         }
+        filter.responded_between = between(&self.responded_from, &self.responded_to, &mut errors);
+        if !self.responded_by.is_empty() {
+            match self.responded_by.parse::<i64>() {
+                Ok(id) => filter.responded_by = Some(id),
+                Err(_) => errors.push("Choose who responded from the list.".to_owned()),
+            }
+            if filter.responded_between.is_none() {
+                errors.push("Say in which days the first responses were written.".to_owned());
+            }
+        }
         self.parse_customer_side(&mut filter, &mut errors);
         let cursor = if self.after.is_empty() {
             None
@@ -358,13 +287,14 @@ impl ListQuery {
 impl ListQuery {
     /// The customer's side of the filters: came back, verdict, disagreement.
     fn parse_customer_side(&self, filter: &mut ConversationFilter, errors: &mut Vec<String>) {
-        match self.came_back.as_str() {
-            "" => {}
-            "1" => filter.came_back = Some(true),
-            "0" => filter.came_back = Some(false),
-            _ => errors.push("\"Came back\" is 1 or 0.".to_owned()),
+        match (self.came_back.as_str(), self.came_back_filter()) {
+            ("", _) => {}
+            (_, Some(came_back)) => filter.came_back = Some(came_back),
+            (_, None) => errors.push("\"Came back\" is 1 or 0.".to_owned()),
         }
-        if !self.verdict.is_empty() {
+        if self.verdict == ANY_VERDICT {
+            filter.answered = true;
+        } else if !self.verdict.is_empty() {
             match self.verdict.parse::<Verdict>() {
                 Ok(verdict) => filter.verdict = Some(verdict),
                 Err(_) => errors.push("The customer's verdict is yes or no.".to_owned()),

@@ -1,6 +1,7 @@
 //! The list's query string: links read back as what they say.
 
 use super::*;
+use crate::domain::report::Period;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -21,7 +22,7 @@ fn a_link_reads_back_as_the_same_query() {
         ListQuery::changed_in(period, Some(3)),
         ListQuery::closed_in(period)
             .with_came_back(false)
-            .with_verdict(Verdict::No)
+            .with_verdict(Some(Verdict::No))
             .disagreeing(),
         ListQuery::escalated_in(period).with_closed_by(Some(12)),
         ListQuery {
@@ -76,7 +77,7 @@ fn customer_side_links_filter_what_they_say() {
     };
     let (filter, _) = ListQuery::closed_in(period)
         .with_came_back(true)
-        .with_verdict(Verdict::Yes)
+        .with_verdict(Some(Verdict::Yes))
         .disagreeing()
         .parse(Tz::UTC)
         .unwrap();
@@ -90,4 +91,58 @@ fn customer_side_links_filter_what_they_say() {
         ..ListQuery::default()
     };
     assert_eq!(wrong.parse(Tz::UTC).unwrap_err().len(), 3);
+}
+
+#[test]
+fn first_response_and_answered_links_filter_what_they_say() {
+    let period = Period {
+        from: day(1),
+        to: day(7),
+    };
+    let link = ListQuery::responded_in(period, Some(4));
+    let (filter, _) = link.parse(Tz::UTC).unwrap();
+    let start = day(1).and_hms_opt(0, 0, 0).unwrap();
+    let end = day(8).and_hms_opt(0, 0, 0).unwrap();
+    assert_eq!(filter.responded_between, Some((start, end)));
+    assert_eq!(filter.responded_by, Some(4));
+    assert!(filter.narrows() && !filter.only_closed() && link.from_report());
+    let (filter, _) = ListQuery::closed_in(period)
+        .with_verdict(None)
+        .parse(Tz::UTC)
+        .unwrap();
+    assert!(filter.answered && filter.verdict.is_none());
+    // A member without days says what is missing.
+    let alone = ListQuery {
+        responded_by: "4".to_owned(),
+        ..ListQuery::default()
+    };
+    assert_eq!(alone.parse(Tz::UTC).unwrap_err().len(), 1);
+}
+
+#[test]
+fn the_list_form_carries_every_report_filter_but_its_own_fields() {
+    let link = ListQuery {
+        q: "refund".to_owned(),
+        outcome: "resolved".to_owned(),
+        after: "1_2".to_owned(),
+        ..ListQuery::responded_in(
+            Period {
+                from: day(1),
+                to: day(7),
+            },
+            Some(4),
+        )
+        .with_came_back(true)
+    };
+    let carried = link.report_fields();
+    let names: Vec<&str> = carried.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "came_back",
+            "responded_from",
+            "responded_to",
+            "responded_by"
+        ]
+    );
 }

@@ -3,6 +3,7 @@
 pub mod act;
 pub mod close;
 pub mod list;
+mod list_links;
 pub mod list_query;
 pub mod page;
 pub mod reply;

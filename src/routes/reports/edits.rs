@@ -8,8 +8,10 @@ use chrono_tz::Tz;
 
 use crate::db::AnyConnection;
 use crate::domain::edit_effect::{EditEffect, SIDE_DAYS};
+use crate::domain::report::Period;
 use crate::domain::time::local_day;
 use crate::models::report_count::ReportCount;
+use crate::routes::conversations::list_query::ListQuery;
 
 /// The effect of the last edit of each article given as (id, created, last updated); articles
 /// never edited since they were written have none.
@@ -37,7 +39,14 @@ pub fn effects(
         .into_iter()
         .map(|(id, day)| {
             let rows = days.remove(&id).unwrap_or_default();
-            (id, EditEffect::from_days(day, today, rows))
+            (id, EditEffect::from_days(id, day, today, rows))
         })
         .collect())
+}
+
+/// The closed conversations citing `article` counted on one side of its edit.
+pub fn side_link(effect: &EditEffect, side: &Period) -> String {
+    ListQuery::closed_in(*side)
+        .with_article(effect.article_id)
+        .href()
 }

@@ -66,7 +66,11 @@ impl VoiceLine {
     }
 
     pub fn verdict_link(&self, verdict: Verdict) -> String {
-        self.list.clone().with_verdict(verdict).href()
+        self.list.clone().with_verdict(Some(verdict)).href()
+    }
+
+    pub fn answered_link(&self) -> String {
+        self.list.clone().with_verdict(None).href()
     }
 
     pub fn disagree_link(&self) -> String {
@@ -106,6 +110,8 @@ pub struct TimeLine {
     pub times: Times,
     /// The conversations whose resolution times these are.
     pub closed: ListQuery,
+    /// The conversations whose first responses these are.
+    pub responded: ListQuery,
 }
 
 impl TimeLine {
@@ -128,12 +134,14 @@ pub fn time_lines(data: &ReportData) -> (Vec<TimeLine>, Vec<TimeLine>) {
             label: bucket.label(),
             times: data.times.in_bucket(bucket),
             closed: ListQuery::closed_in(bucket),
+            responded: ListQuery::responded_in(bucket, None),
         })
         .collect();
     let mut per_member = vec![TimeLine {
         label: "Everyone".to_owned(),
         times: data.times.total.clone(),
         closed: data.closed_list(),
+        responded: ListQuery::responded_in(data.period, None),
     }];
     for (id, times) in &data.times.by_member {
         per_member.push(TimeLine {
@@ -144,6 +152,7 @@ pub fn time_lines(data: &ReportData) -> (Vec<TimeLine>, Vec<TimeLine>) {
             },
             times: times.clone(),
             closed: data.closed_list().with_closed_by((*id != 0).then_some(*id)),
+            responded: ListQuery::responded_in(data.period, Some(*id)),
         });
     }
     (per_bucket, per_member)
@@ -265,7 +274,7 @@ fn customer_tiles(data: &ReportData) -> Vec<Tile> {
             value: percent(side.total.yes_share()),
             trend: format!("{} answered", side.total.answered()),
             definition: "Answers \"Yes\" to \"Did we solve your problem?\", asked once after a close, among closed conversations the customer answered.".into(),
-            href: data.closed_list().with_verdict(Verdict::Yes).href(),
+            href: data.closed_list().with_verdict(Some(Verdict::Yes)).href(),
             id: "tile-yes",
         },
         Tile {
