@@ -27,6 +27,10 @@ struct Shared {
     /// last known to work before the latest loss are asked `SELECT 1` when next checked out:
     /// when PostgreSQL restarts, the first failure spares the requests after it.
     losses: AtomicU64,
+    /// Whether to count statements PostgreSQL had to parse and plan again (tests, benchmarks).
+    track_unprepared: std::sync::atomic::AtomicBool,
+    /// Statements sent while tracking that diesel could not keep prepared.
+    unprepared: AtomicU64,
 }
 
 /// Each pooled connection's diesel instrumentation: diesel tells it of every statement and of
@@ -39,22 +43,40 @@ struct ConnectionWatch {
     lost: bool,
     /// `Shared::losses` when this connection was last known to work.
     known_good_at: u64,
+    /// While tracking: the SQL this connection keeps prepared, and the statement under way.
+    prepared: std::collections::HashSet<String>,
+    running: Option<String>,
 }
 
 impl Instrumentation for ConnectionWatch {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
-            InstrumentationEvent::StartQuery { .. } => {
+            InstrumentationEvent::StartQuery { query, .. } => {
                 self.shared.statements.fetch_add(1, Ordering::Relaxed);
+                if self.shared.track_unprepared.load(Ordering::Relaxed) {
+                    let text = query.to_string();
+                    let sql = text.split(" -- binds: ").next().unwrap_or_default();
+                    self.running = Some(sql.to_owned());
+                }
             }
-            InstrumentationEvent::CacheQuery { .. } if self.prepares_cost_a_round_trip => {
-                self.shared.statements.fetch_add(1, Ordering::Relaxed);
+            InstrumentationEvent::CacheQuery { sql, .. } => {
+                if self.prepares_cost_a_round_trip {
+                    self.shared.statements.fetch_add(1, Ordering::Relaxed);
+                }
+                if self.shared.track_unprepared.load(Ordering::Relaxed) {
+                    self.prepared.insert(sql.to_owned());
+                }
             }
-            InstrumentationEvent::FinishQuery {
-                error: Some(error), ..
-            } if is_connection_lost(error) && !self.lost => {
-                self.lost = true;
-                self.shared.losses.fetch_add(1, Ordering::SeqCst);
+            InstrumentationEvent::FinishQuery { error, .. } => {
+                if let Some(sql) = self.running.take() {
+                    if !self.prepared.contains(&sql) {
+                        self.shared.unprepared.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                if error.is_some_and(is_connection_lost) && !self.lost {
+                    self.lost = true;
+                    self.shared.losses.fetch_add(1, Ordering::SeqCst);
+                }
             }
             _ => {}
         }
@@ -86,6 +108,19 @@ pub struct Statements(Arc<Shared>);
 impl Statements {
     pub fn sent(&self) -> u64 {
         self.0.statements.load(Ordering::SeqCst)
+    }
+
+    /// From now on, count the statements diesel cannot keep prepared (see [`Self::unprepared`]).
+    /// Costs a copy of each statement's text, so only tests and benchmarks turn it on.
+    pub fn track_unprepared(&self) {
+        self.0.track_unprepared.store(true, Ordering::SeqCst);
+    }
+
+    /// Statements sent, since tracking began, that the connection had not kept prepared. On
+    /// PostgreSQL each of them is parsed and planned again: with `diesel::dsl::sql` in a query
+    /// (use `db::fixed_sql` instead), that cost more than the conversation view's own work.
+    pub fn unprepared(&self) -> u64 {
+        self.0.unprepared.load(Ordering::SeqCst)
     }
 }
 
@@ -126,6 +161,8 @@ impl Manager {
             prepares_cost_a_round_trip: matches!(conn, AnyConnection::Postgresql(_)),
             lost: false,
             known_good_at: self.shared.losses.load(Ordering::SeqCst),
+            prepared: Default::default(),
+            running: None,
         });
     }
 }

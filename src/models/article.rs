@@ -130,10 +130,10 @@ pub struct ArticlesFingerprint {
 impl Article {
     /// The fingerprint of the knowledge base, in one small aggregate read.
     pub fn fingerprint(conn: &mut AnyConnection) -> QueryResult<ArticlesFingerprint> {
-        use diesel::dsl::sql;
+        use crate::db::fixed_sql::fixed;
         use diesel::sql_types::{BigInt, Nullable, Timestamp};
         let (published, latest_change, newest) = articles::table
-            .select(sql::<(
+            .select(fixed::<(
                 Nullable<BigInt>,
                 Nullable<Timestamp>,
                 Nullable<BigInt>,

@@ -232,7 +232,7 @@ impl TimeCount {
     }
 }
 
-fn total() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+fn total() -> crate::db::fixed_sql::FixedSql<diesel::sql_types::BigInt> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
-    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(time_counts.count) AS BIGINT)")
+    crate::db::fixed_sql::fixed("CAST(SUM(time_counts.count) AS BIGINT)")
 }

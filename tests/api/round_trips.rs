@@ -13,15 +13,22 @@ const MOST: u64 = 4;
 
 /// The statements sent while answering `path` once the connections are warm (a statement is
 /// prepared on first use on each connection, which costs a round trip once).
+/// Also checks that every one of them was kept prepared: a statement diesel cannot cache is
+/// parsed and planned again on every request.
 async fn statements_for(app: &TestApp, path: &str) -> u64 {
     for _ in 0..2 {
         assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
     }
-    let before = app.statements.sent();
+    let (before, unprepared) = (app.statements.sent(), app.statements.unprepared());
     let response = app.get(path).await;
     let sent = app.statements.sent() - before;
     assert_eq!(response.status().as_u16(), 200, "{path}");
     eprintln!("{path}: {sent} statements");
+    assert_eq!(
+        app.statements.unprepared() - unprepared,
+        0,
+        "{path}: a statement was planned again (diesel::dsl::sql in a query?)"
+    );
     sent
 }
 
@@ -52,6 +59,7 @@ async fn the_conversation_view_and_live_support_take_four_statements_at_most() {
         return;
     }
     let app = spawn_app(Backend::Postgres).await;
+    app.statements.track_unprepared();
     app.member_signed_in(&app.visitor, "priya", Role::Lead)
         .await;
     let (returns, warranty) = (
@@ -95,5 +103,13 @@ async fn the_conversation_view_and_live_support_take_four_statements_at_most() {
     ] {
         let sent = statements_for(&app, &path).await;
         assert!(sent <= MOST, "{path}: {sent} statements");
+    }
+    // Pages with more statements keep them prepared too.
+    for path in [
+        "/reports?period=90",
+        "/conversations",
+        "/conversations?state=closed",
+    ] {
+        statements_for(&app, path).await;
     }
 }

@@ -4,8 +4,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable};
 
 use super::Conversation;
+use crate::db::fixed_sql::fixed;
 use crate::db::schema::{conversations, customers, messages, users, verdicts};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::Snapshot;
@@ -98,7 +100,8 @@ impl Conversation {
                 closers.field(users::name).nullable(),
                 wait_noted,
                 // The first follower, when the customer came back more than once.
-                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                // Fixed text (not `diesel::dsl::sql`), so the statement stays prepared.
+                fixed::<Nullable<BigInt>>(
                     "(SELECT MIN(f.id) FROM conversations f WHERE f.follows_id = conversations.id)",
                 ),
                 verdicts::answer.nullable(),
