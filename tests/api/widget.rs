@@ -11,10 +11,10 @@ use serde_json::Value;
 use crate::helpers::{bare_client, spawn_app, spawn_app_with, Backend, TestApp};
 use crate::on_both_backends;
 
-const SHOP: &str = "https://shop.example.com";
+pub const SHOP: &str = "https://shop.example.com";
 
 /// A call to the widget's API as a browser on `origin` makes it: no cookies, a form body.
-async fn call(
+pub async fn call(
     app: &TestApp,
     origin: Option<&str>,
     path: &str,
