@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::articles;
 use crate::db::AnyConnection;
+use crate::domain::text::free_of_control_characters;
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = articles)]
@@ -44,7 +45,12 @@ impl Article {
 }
 
 impl Article {
+    /// The article at `slug`. An address with a control character names none (articles are
+    /// saved without them), and is not sent to PostgreSQL, which refuses a NUL in text.
     pub fn find_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Article>> {
+        if !free_of_control_characters(slug, false) {
+            return Ok(None);
+        }
         articles::table
             .filter(articles::slug.eq(slug))
             .first(conn)

@@ -23,6 +23,7 @@ async fn healthz_reports_503_when_the_database_is_gone() {
         return;
     };
     let app = spawn_app(Backend::Postgres).await;
+    app.signed_in_as(hearken::domain::Role::Agent).await;
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
     let name = url::Url::parse(&app.database_url)
         .unwrap()
@@ -38,6 +39,10 @@ async fn healthz_reports_503_when_the_database_is_gone() {
 
     assert_eq!(response.status().as_u16(), 503);
     assert_eq!(response.text().await.unwrap(), "database unavailable\n");
+    // A page says so to the person in words, on the error page.
+    let page = app.get("/conversations").await;
+    assert_eq!(page.status().as_u16(), 503);
+    crate::pool::assert_the_database_unavailable_page(page).await;
 }
 
 /// Every connection of the app's pool is held (as by slow requests): the database still
@@ -102,6 +107,9 @@ async fn pages_recover_after_the_database_drops_the_connections() {
         "no 500: {}",
         first.status()
     );
+    if first.status().as_u16() == 503 {
+        crate::pool::assert_the_database_unavailable_page(first).await;
+    }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let status = app.get("/conversations").await.status().as_u16();

@@ -72,6 +72,24 @@ async fn a_checkout_sends_no_statement() {
     assert_eq!(sent, 0);
 }
 
+/// A 503 for a lost database carries the error page: HTML with a sentence a person can act on,
+/// never an empty body.
+pub async fn assert_the_database_unavailable_page(response: reqwest::Response) {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.text().await.unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(body.contains("<h1>Database unavailable</h1>"), "{body}");
+    assert!(
+        body.contains("Hearken cannot reach its database right now. Try again in a moment."),
+        "{body}"
+    );
+}
+
 /// PostgreSQL ends every connection of the app (a restart, a failover): the first request
 /// that meets a dead connection fails with 503, the pool then checks the connections it
 /// opened before that, and every later request succeeds. No connection fails twice.
@@ -98,7 +116,12 @@ async fn connections_the_database_closed_fail_one_request_then_leave_the_pool() 
         .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..open + 4 {
-        statuses.push(app.get(&page).await.status().as_u16());
+        let response = app.get(&page).await;
+        let status = response.status().as_u16();
+        if status == 503 {
+            assert_the_database_unavailable_page(response).await;
+        }
+        statuses.push(status);
     }
 
     assert!(

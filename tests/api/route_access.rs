@@ -1,6 +1,7 @@
-//! Every route in the route table × anonymous, agent, lead, admin and a deactivated member, over
-//! real HTTP, against the README's role table. The expectations are one table here; a route the
-//! server has that this table lacks (or the other way round) fails the test.
+//! Every route in the route table × anonymous, agent, lead, admin and a deactivated member (whose
+//! session cookie still exists), over real HTTP, against the README's role table. The
+//! expectations are one table here; a route the server has that this table lacks (or the other
+//! way round) fails the test, and so does any 5xx answer.
 
 use hearken::domain::{ConversationState, Role};
 use hearken::routes::table::{entries, Access, Entry, Method};
@@ -111,6 +112,8 @@ enum Expect {
     SignIn,
     RoleRefused,
     Served,
+    /// A 5xx: never what anyone should get, so never expected.
+    ServerError(u16),
 }
 
 fn expected(access: Access, who: Who) -> Expect {
@@ -134,6 +137,9 @@ async fn what_happened(response: reqwest::Response) -> Expect {
         .is_some_and(|kind| kind.as_bytes().starts_with(b"text/event-stream"));
     if status == 200 && streaming {
         return Expect::Served;
+    }
+    if status >= 500 {
+        return Expect::ServerError(status);
     }
     let body = response.text().await.unwrap_or_default();
     if status == 303 && to.starts_with("/sign-in") {
@@ -171,8 +177,10 @@ async fn every_route_answers_each_role_as_the_role_table_says(backend: Backend) 
             .await;
         people.push((Who::Signed(role), visitor));
     }
+    // Deactivated after signing in, with the session cookie still in the browser.
     let gone = app.new_visitor();
     let gone_user = app.member_signed_in(&gone, "gone", Role::Admin).await;
+    assert_eq!(gone.get("/").await.status().as_u16(), 200);
     deactivate(&app, gone_user.id);
     people.push((Who::Deactivated, gone));
 
@@ -224,7 +232,9 @@ async fn every_route_answers_each_role_as_the_role_table_says(backend: Backend) 
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
-/// Deactivates a member straight in the database, as the Team page does (sessions end too).
+/// Marks a member inactive straight in the database and leaves their sessions in place (the
+/// Team page would end them too), so that only the session layer's own check of the member
+/// stands between the old cookie and the team's pages.
 fn deactivate(app: &TestApp, user_id: i64) {
     use diesel::prelude::*;
     use hearken::db::schema::{sessions, users};
@@ -233,9 +243,12 @@ fn deactivate(app: &TestApp, user_id: i64) {
         .set(users::active.eq(false))
         .execute(&mut conn)
         .unwrap();
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
-        .execute(&mut conn)
+    let sessions: i64 = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .count()
+        .get_result(&mut conn)
         .unwrap();
+    assert_eq!(sessions, 1, "the session is still there");
 }
 
 on_both_backends!(every_route_answers_each_role_as_the_role_table_says);

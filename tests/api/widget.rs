@@ -11,10 +11,10 @@ use serde_json::Value;
 use crate::helpers::{bare_client, spawn_app, spawn_app_with, Backend, TestApp};
 use crate::on_both_backends;
 
-const SHOP: &str = "https://shop.example.com";
+pub const SHOP: &str = "https://shop.example.com";
 
 /// A call to the widget's API as a browser on `origin` makes it: no cookies, a form body.
-async fn call(
+pub async fn call(
     app: &TestApp,
     origin: Option<&str>,
     path: &str,
@@ -116,6 +116,7 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
     let app = spawn_app(backend).await;
     allow_only(&app, &format!("{SHOP}\nhttp://localhost:8080"));
 
+    let mut tried = Vec::new();
     for (path, form) in [
         ("/widget/api/chat", Some(&[("token", "")][..])),
         ("/widget/api/messages", Some(&[("body", "Hello")][..])),
@@ -124,7 +125,16 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
             "/widget/api/answered",
             Some(&[("token", "abc"), ("message", "1")][..]),
         ),
+        (
+            "/widget/api/more-help",
+            Some(&[("token", "abc"), ("message", "1")][..]),
+        ),
+        (
+            "/widget/api/verdict",
+            Some(&[("token", "abc"), ("answer", "no"), ("comment", "Bad")][..]),
+        ),
     ] {
+        tried.push(path);
         let refused = call(&app, Some("https://evil.example"), path, form).await;
         assert_eq!(refused.status().as_u16(), 403, "{path}");
         assert_eq!(header(&refused, "vary"), "Origin");
@@ -132,6 +142,16 @@ async fn a_website_not_listed_is_refused_before_anything_is_created(backend: Bac
         assert_eq!(json["error"], "This website may not show the chat.");
     }
     assert_eq!(created(&app), (0, 0), "nothing was created");
+    let untried: Vec<&str> = hearken::routes::table::entries()
+        .into_iter()
+        .filter(|entry| entry.method == hearken::routes::table::Method::Post)
+        .map(|entry| entry.path)
+        .filter(|path| path.starts_with("/widget/api/") && !tried.contains(path))
+        .collect();
+    assert!(
+        untried.is_empty(),
+        "not tried from another website: {untried:?}"
+    );
 
     // The listed website is answered, for itself only.
     let allowed = call(
