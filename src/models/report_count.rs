@@ -318,7 +318,9 @@ impl ReportCount {
             .load(conn)
     }
 
-    /// (article, outcome, conversations) for conversations closed in the period.
+    /// (article, outcome, conversations) counters of conversations closed in the period, one
+    /// per day and slot, for the caller to add up: PostgreSQL took about three times as long to
+    /// group them as to hand them over.
     pub fn by_article(
         conn: &mut AnyConnection,
         from: NaiveDate,
@@ -327,8 +329,12 @@ impl ReportCount {
         report_counts::table
             .filter(report_counts::metric.eq(Metric::ArticleClosed))
             .filter(report_counts::day.between(from, to))
-            .group_by((report_counts::article_id, report_counts::outcome))
-            .select((report_counts::article_id, report_counts::outcome, total()))
+            .filter(report_counts::count.ne(0))
+            .select((
+                report_counts::article_id,
+                report_counts::outcome,
+                report_counts::count,
+            ))
             .load(conn)
     }
 
