@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::Dice;
+use super::dice::Dice;
 use crate::db::schema::{articles, conversations};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::{Action, Actor};

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::data::{ARTICLES, FIRST_NAMES, LAST_NAMES};
-use super::Dice;
+use super::dice::Dice;
 use crate::bot::answer;
 use crate::bot::search::KnowledgeIndex;
 use crate::db::AnyConnection;

@@ -1,6 +1,8 @@
 //! The rules for the bot, the jobs and the closure log; the role table is in
 //! `domain::lifecycle_table`.
 
+use chrono::Duration;
+
 use super::*;
 
 fn member(id: i64, role: Role) -> Actor {
