@@ -11,7 +11,7 @@ use crate::db::AnyConnection;
 use crate::domain::lifecycle::{Action, Actor};
 use crate::domain::outcomes::Verdict;
 use crate::domain::{Author, ConversationState, Outcome};
-use crate::models::conversation::{Conversation, NewConversation};
+use crate::models::conversation::{Acted, Conversation, NewConversation};
 use crate::models::message::{Message, NewMessage};
 use crate::models::verdict::VerdictRow;
 
@@ -86,7 +86,7 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
         let zone = crate::models::team_settings::TeamSettings::get(conn)?
             .time_zone
             .tz();
-        Conversation::act(
+        match Conversation::act(
             conn,
             again.id,
             again.version,
@@ -94,7 +94,13 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
             close,
             closed_at,
             zone,
-        )?;
+        )? {
+            Acted::Done { .. } => {}
+            other => anyhow::bail!(
+                "the demo's returning conversation #{} broke the rules: {other:?}",
+                again.id
+            ),
+        }
     }
     // The first article was improved about two weeks ago.
     let edited = now - Duration::days(15);
