@@ -55,7 +55,7 @@ pub async fn submit(
     let kept = |errors| AddForm {
         name: form.name.clone(),
         email: form.email.clone(),
-        role: form.role.clone(),
+        role: form.role.parse().ok(),
         errors,
     };
     let (Ok(name), Ok(email), Ok(password), Ok(role), true) =

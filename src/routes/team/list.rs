@@ -17,8 +17,16 @@ use crate::session::CurrentUser;
 pub struct AddForm {
     pub name: String,
     pub email: String,
-    pub role: String,
+    /// The role chosen, when it was one.
+    pub role: Option<Role>,
     pub errors: Vec<&'static str>,
+}
+
+impl AddForm {
+    /// Whether `role` was the one chosen (so the refused form shows it again).
+    pub fn role_is(&self, role: Role) -> bool {
+        self.role == Some(role)
+    }
 }
 
 #[derive(Template)]
