@@ -13,6 +13,7 @@ use crate::domain::outcomes::Verdict;
 use crate::domain::{Author, ConversationState, Outcome};
 use crate::models::conversation::{Acted, Conversation, NewConversation};
 use crate::models::message::{Message, NewMessage};
+use crate::models::team_settings::TeamSettings;
 use crate::models::verdict::VerdictRow;
 
 /// Verdicts, returns and an article edit on the demo's closed conversations.
@@ -83,9 +84,7 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
             hours: 24,
         };
         let closed_at = back_at + Duration::hours(25);
-        let zone = crate::models::team_settings::TeamSettings::get(conn)?
-            .time_zone
-            .tz();
+        let closed_at = TeamSettings::get(conn)?.time_zone.at(closed_at);
         match Conversation::act(
             conn,
             again.id,
@@ -93,7 +92,6 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
             &Actor::System,
             close,
             closed_at,
-            zone,
         )? {
             Acted::Done { .. } => {}
             other => anyhow::bail!(

@@ -66,7 +66,8 @@ async fn a_message_written_while_the_team_closes_is_not_answered_in_the_closed_c
                 reason: None,
             };
             let zone = crate::helpers::team_zone(conn);
-            let acted = Conversation::act(conn, id, 1, &maya, close, hearken::models::now(), zone)?;
+            let acted =
+                Conversation::act(conn, id, 1, &maya, close, zone.at(hearken::models::now()))?;
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
             closing.send(()).unwrap();
             std::thread::sleep(Duration::from_millis(800));

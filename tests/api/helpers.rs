@@ -175,12 +175,12 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
     }
 }
 
-/// The team's time zone as stored, for tests that act on conversations directly.
-pub fn team_zone(conn: &mut AnyConnection) -> chrono_tz::Tz {
+/// The team's time zone as stored, for tests that act on conversations directly
+/// (`team_zone(conn).at(time)`).
+pub fn team_zone(conn: &mut AnyConnection) -> hearken::domain::time::TeamZone {
     hearken::models::team_settings::TeamSettings::get(conn)
         .expect("team settings")
         .time_zone
-        .tz()
 }
 
 /// A client without a cookie store: cookies are sent by hand, as someone replaying them would.

@@ -131,7 +131,8 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
             let version = app.stored(id).version;
             let acted = |action, actor: &Actor, conn: &mut _| {
                 let zone = team_zone(conn);
-                let acted = Conversation::act(conn, id, version, actor, action, at, zone).unwrap();
+                let acted =
+                    Conversation::act(conn, id, version, actor, action, zone.at(at)).unwrap();
                 assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
             };
             match step {
@@ -422,7 +423,7 @@ async fn times_match_a_replayed_history(backend: Backend) {
         let act = |conn: &mut _, actor: &Actor, action, when| {
             let version = app.stored(id).version;
             let zone = team_zone(conn);
-            let acted = Conversation::act(conn, id, version, actor, action, when, zone).unwrap();
+            let acted = Conversation::act(conn, id, version, actor, action, zone.at(when)).unwrap();
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         };
         for (index, wait) in waits.iter().enumerate() {
@@ -609,7 +610,7 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
         };
         let at = now - Duration::days(*days);
         let zone = team_zone(&mut conn);
-        let acted = Conversation::act(&mut conn, id, 1, &priya, close, at, zone).unwrap();
+        let acted = Conversation::act(&mut conn, id, 1, &priya, close, zone.at(at)).unwrap();
         assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
     }
     // Counted independently: which side of the edit's day each close falls on.

@@ -146,8 +146,7 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                 version as i64 + 1,
                 &people[who],
                 action,
-                at,
-                zone,
+                zone.at(at),
             )
             .unwrap();
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
@@ -521,8 +520,7 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
             outcome: Outcome::Resolved,
             reason: None,
         },
-        hearken::models::now(),
-        zone,
+        zone.at(hearken::models::now()),
     )
     .unwrap();
     app.member_signed_in(&app.visitor, "maya", Role::Admin)
@@ -592,8 +590,7 @@ async fn csv_quotes_awkward_names_whole_and_neutralises_formulas(backend: Backen
             1,
             &closer,
             close,
-            hearken::models::now(),
-            zone,
+            zone.at(hearken::models::now()),
         )
         .unwrap();
     }

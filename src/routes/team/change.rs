@@ -74,8 +74,8 @@ async fn apply(
                     User::set_active(conn, target, false)?;
                     Session::end_all_for_user(conn, target)?;
                     // Their customers go back to the queue in the same transaction.
-                    let zone = TeamSettings::get(conn)?.time_zone.tz();
-                    Conversation::release_all_held_by(conn, target, &releaser, now(), zone)?;
+                    let now = TeamSettings::get(conn)?.time_zone.at(now());
+                    Conversation::release_all_held_by(conn, target, &releaser, now)?;
                     format!("{} is deactivated and signed out everywhere.", member.name)
                 }
                 MemberChange::Reactivate => {
