@@ -1,6 +1,7 @@
 //! `spawn_app()`: a real Hearken on a free port with its own database, SQLite or PostgreSQL,
 //! and an HTTP client with a cookie store.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Once;
@@ -521,3 +522,20 @@ impl TestApp {
 pub type ClosureRow = (String, Option<String>, Option<i64>, Option<String>);
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The rows of a CSV body as a spreadsheet reads them: each row's cells by column heading.
+pub fn csv_rows(body: &str) -> Vec<BTreeMap<String, String>> {
+    csv::Reader::from_reader(body.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("a well-formed CSV file with a heading row")
+}
+
+/// Cells of a CSV row, by column heading.
+pub fn cells<const N: usize>(row: &BTreeMap<String, String>, columns: [&str; N]) -> [String; N] {
+    columns.map(|column| {
+        row.get(column)
+            .unwrap_or_else(|| panic!("no column {column:?} in {row:?}"))
+            .clone()
+    })
+}

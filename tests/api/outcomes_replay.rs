@@ -15,7 +15,7 @@ use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::report_count::ReportCount;
 use hearken::models::verdict::{Given, VerdictRow};
 
-use crate::helpers::team_zone;
+use crate::helpers::{csv_rows, team_zone};
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
@@ -248,10 +248,7 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
 
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let csv = app.get_html("/reports/customers.csv?period=30").await;
-    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = csv_rows(&csv);
     let shown: BTreeMap<String, Figures> = rows
         .iter()
         .map(|row| {
@@ -481,10 +478,7 @@ async fn times_match_a_replayed_history(backend: Backend) {
 
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let csv = app.get_html("/reports/times.csv?period=30").await;
-    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = csv_rows(&csv);
     let row = |label: &str| {
         rows.iter()
             .find(|row| row["scope"] == "member" && row["label"] == label)

@@ -12,7 +12,7 @@ use hearken::domain::{Author, ConversationState, Outcome, Role};
 use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::message::{Message, NewMessage};
 
-use crate::helpers::{location, spawn_app, Backend, TestApp};
+use crate::helpers::{cells, csv_rows, location, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
 fn utc(month: u32, day: u32, hour: u32, minute: u32) -> NaiveDateTime {
@@ -152,23 +152,6 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         }
     }
-}
-
-/// The rows of a CSV body as a spreadsheet reads them: each row's cells by column heading.
-fn csv_rows(body: &str) -> Vec<BTreeMap<String, String>> {
-    csv::Reader::from_reader(body.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .expect("a well-formed CSV file with a heading row")
-}
-
-/// Cells of a CSV row, by column heading.
-fn cells<const N: usize>(row: &BTreeMap<String, String>, columns: [&str; N]) -> [String; N] {
-    columns.map(|column| {
-        row.get(column)
-            .unwrap_or_else(|| panic!("no column {column:?} in {row:?}"))
-            .clone()
-    })
 }
 
 /// The rows of a CSV body, without the header, read as a spreadsheet splitting on `delimiter`.
