@@ -49,15 +49,20 @@ pub enum DemoOutcome {
     Skipped,
 }
 
+/// The demo members' shared password, hashed once. Hashing is deliberately slow: do it before
+/// taking a connection from the pool.
+pub fn password_hash() -> anyhow::Result<String> {
+    Ok(hash_password(
+        &Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?,
+    )?)
+}
+
 /// Loads the demo in one transaction, or does nothing if the database already has conversations
-/// or the demo was loaded before.
-pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
+/// or the demo was loaded before. `password_hash` is [`password_hash`]'s.
+pub fn load(conn: &mut AnyConnection, password_hash: &str) -> anyhow::Result<DemoOutcome> {
     if Conversation::count(conn)? > 0 || ServerSecret::get(conn, "demo_loaded")?.is_some() {
         return Ok(DemoOutcome::Skipped);
     }
-    // Hashing is deliberately slow; the demo members share one password, so hash it once.
-    let password_hash =
-        hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)?;
     let now = crate::models::now();
     let result = conn.transaction(|conn| -> anyhow::Result<DemoOutcome> {
         // The marker makes a concurrent second load fail instead of duplicating everything.
@@ -71,7 +76,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 None => {
                     let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
                     summary.users += 1;
-                    User::create(conn, &NewUser::new(&name, &email, &password_hash, role))?
+                    User::create(conn, &NewUser::new(&name, &email, password_hash, role))?
                 }
             };
             team.push(user);
