@@ -52,9 +52,7 @@ pub enum DemoOutcome {
 /// The demo members' shared password, hashed once. Hashing is deliberately slow: do it before
 /// taking a connection from the pool.
 pub fn password_hash() -> anyhow::Result<String> {
-    Ok(hash_password(
-        &Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?,
-    )?)
+    hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)
 }
 
 /// Loads the demo in one transaction, or does nothing if the database already has conversations
