@@ -23,6 +23,7 @@ use hearken::config::Config;
 use hearken::db::schema::closure_log;
 use hearken::db::DatabaseLocation;
 use hearken::domain::lifecycle::{Action, Actor};
+use hearken::domain::time::Moment;
 use hearken::domain::{hash_password, Author, Email, Password, PersonName, Role, SystemEvent};
 use hearken::models::conversation::{Conversation, NewConversation};
 use hearken::models::customer::{Customer, NewCustomer};
@@ -105,17 +106,12 @@ fn arrange(config: &Config, agents: u64, conversations: u64) -> Vec<i64> {
             )
             .unwrap();
             let escalate = Action::Escalate(SystemEvent::CustomerRequestedHuman);
-            let zone = chrono_tz::UTC; // the bench team keeps the default time zone
-            Conversation::act(
-                &mut conn,
-                conversation.id,
-                1,
-                &Actor::Bot,
-                escalate,
-                now,
-                zone,
-            )
-            .unwrap();
+            // The bench team keeps the default time zone.
+            let now = Moment {
+                at: now,
+                zone: chrono_tz::UTC,
+            };
+            Conversation::act(&mut conn, conversation.id, 1, &Actor::Bot, escalate, now).unwrap();
             conversation.id
         })
         .collect()

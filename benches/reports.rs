@@ -65,10 +65,12 @@ async fn main() {
         println!("reusing database {name}");
     } else {
         println!("seeding {conversations} conversations over 365 days into {name} ...");
+        let hash = hearken::seed::password_hash().expect("hash");
         let pool = prepare_database(&config).expect("migrate");
         let mut conn = pool.get().expect("connection");
         let started = Instant::now();
-        let summary = hearken::seed::seed(&mut conn, conversations, 365, |_| {}).expect("seed");
+        let summary =
+            hearken::seed::seed(&mut conn, &hash, conversations, 365, |_| {}).expect("seed");
         println!(
             "seeded {} conversations, {} messages in {:.1} s",
             summary.conversations,

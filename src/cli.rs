@@ -185,10 +185,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if days < 1 {
                 anyhow::bail!("--days must be at least 1");
             }
+            let hash = crate::seed::password_hash()?;
             let pool = prepare_database(&config)?;
             let mut conn = pool.get()?;
             let started = std::time::Instant::now();
-            let summary = crate::seed::seed(&mut conn, conversations, days, |done| {
+            let summary = crate::seed::seed(&mut conn, &hash, conversations, days, |done| {
                 if done % 100_000 == 0 || done == conversations {
                     eprintln!(
                         "  {done} conversations written ({:.0} s)",
@@ -206,20 +207,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Demo => {
-            let pool = prepare_database(&config)?;
-            let mut conn = pool.get()?;
-            report_demo(crate::demo::load(&mut conn)?);
-            Ok(())
-        }
+        Command::Demo => load_demo(&config),
     }
 }
 
 fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
-        let pool = prepare_database(&config)?;
-        let mut conn = pool.get()?;
-        report_demo(crate::demo::load(&mut conn)?);
+        load_demo(&config)?;
     }
     actix_web::rt::System::new().block_on(async move {
         let addr = config.addr.clone();
@@ -236,6 +230,16 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+/// Loads the demo unless the database has conversations, and says so with the demo sign-ins.
+fn load_demo(config: &Config) -> anyhow::Result<()> {
+    // The slow password hash first, holding no pooled connection.
+    let hash = crate::demo::password_hash()?;
+    let pool = prepare_database(config)?;
+    let mut conn = pool.get()?;
+    report_demo(crate::demo::load(&mut conn, &hash)?);
+    Ok(())
 }
 
 fn report_demo(outcome: crate::demo::DemoOutcome) {

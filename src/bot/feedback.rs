@@ -75,17 +75,14 @@ pub fn confirm(
     if !applies(conn, conversation, message_id)? {
         return Ok(Feedback::Unchanged);
     }
-    let zone = crate::models::team_settings::TeamSettings::get(conn)?
-        .time_zone
-        .tz();
+    let now = TeamSettings::get(conn)?.time_zone.at(crate::models::now());
     let acted = Conversation::act(
         conn,
         conversation.id,
         conversation.version,
         &Actor::Customer,
         Action::ConfirmAnswer,
-        crate::models::now(),
-        zone,
+        now,
     )?;
     Ok(match acted {
         Acted::Done { .. } => Feedback::Confirmed,

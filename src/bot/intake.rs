@@ -51,15 +51,14 @@ pub(super) fn escalate_to_team(
     because: SystemEvent,
 ) -> QueryResult<bool> {
     // Escalating is rarer than closing: the settings are read here rather than passed down.
-    let zone = TeamSettings::get(conn)?.time_zone.tz();
+    let now = TeamSettings::get(conn)?.time_zone.at(crate::models::now());
     let acted = Conversation::act(
         conn,
         conversation.id,
         conversation.version,
         &Actor::Bot,
         Action::Escalate(because),
-        crate::models::now(),
-        zone,
+        now,
     )?;
     Ok(matches!(acted, Acted::Done { .. }))
 }

@@ -2,6 +2,7 @@
 //! over the last 90 days in every state. Loaded only into a database without conversations.
 
 mod data;
+mod dice;
 mod outcomes;
 mod story;
 
@@ -17,6 +18,7 @@ use crate::models::server_secret::ServerSecret;
 use crate::models::team_settings::{TeamSettings, TeamSettingsUpdate};
 use crate::models::user::{NewUser, User};
 pub use data::{DemoArticle, ARTICLES};
+pub(crate) use dice::Dice;
 use story::{Cast, Story, DAYS};
 
 pub const DEMO_PASSWORD: &str = "hearken-demo";
@@ -47,41 +49,18 @@ pub enum DemoOutcome {
     Skipped,
 }
 
-/// SplitMix64: tiny, fast and the same on every platform and version, so the demo (and the
-/// seed data) are too.
-pub(crate) struct Dice(pub(crate) u64);
-
-impl Dice {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    pub(crate) fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
+/// The demo members' shared password, hashed once. Hashing is deliberately slow: do it before
+/// taking a connection from the pool.
+pub fn password_hash() -> anyhow::Result<String> {
+    hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)
 }
 
 /// Loads the demo in one transaction, or does nothing if the database already has conversations
-/// or the demo was loaded before.
-pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
+/// or the demo was loaded before. `password_hash` is [`password_hash`]'s.
+pub fn load(conn: &mut AnyConnection, password_hash: &str) -> anyhow::Result<DemoOutcome> {
     if Conversation::count(conn)? > 0 || ServerSecret::get(conn, "demo_loaded")?.is_some() {
         return Ok(DemoOutcome::Skipped);
     }
-    // Hashing is deliberately slow; the demo members share one password, so hash it once.
-    let password_hash =
-        hash_password(&Password::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?)?;
     let now = crate::models::now();
     let result = conn.transaction(|conn| -> anyhow::Result<DemoOutcome> {
         // The marker makes a concurrent second load fail instead of duplicating everything.
@@ -95,7 +74,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 None => {
                     let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
                     summary.users += 1;
-                    User::create(conn, &NewUser::new(&name, &email, &password_hash, role))?
+                    User::create(conn, &NewUser::new(&name, &email, password_hash, role))?
                 }
             };
             team.push(user);

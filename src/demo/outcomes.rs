@@ -5,14 +5,15 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::Dice;
+use super::dice::Dice;
 use crate::db::schema::{articles, conversations};
 use crate::db::AnyConnection;
 use crate::domain::lifecycle::{Action, Actor};
 use crate::domain::outcomes::Verdict;
 use crate::domain::{Author, ConversationState, Outcome};
-use crate::models::conversation::{Conversation, NewConversation};
+use crate::models::conversation::{Acted, Conversation, NewConversation};
 use crate::models::message::{Message, NewMessage};
+use crate::models::team_settings::TeamSettings;
 use crate::models::verdict::VerdictRow;
 
 /// Verdicts, returns and an article edit on the demo's closed conversations.
@@ -83,18 +84,21 @@ pub fn play(conn: &mut AnyConnection, dice: &mut Dice, now: NaiveDateTime) -> an
             hours: 24,
         };
         let closed_at = back_at + Duration::hours(25);
-        let zone = crate::models::team_settings::TeamSettings::get(conn)?
-            .time_zone
-            .tz();
-        Conversation::act(
+        let closed_at = TeamSettings::get(conn)?.time_zone.at(closed_at);
+        match Conversation::act(
             conn,
             again.id,
             again.version,
             &Actor::System,
             close,
             closed_at,
-            zone,
-        )?;
+        )? {
+            Acted::Done { .. } => {}
+            other => anyhow::bail!(
+                "the demo's returning conversation #{} broke the rules: {other:?}",
+                again.id
+            ),
+        }
     }
     // The first article was improved about two weeks ago.
     let edited = now - Duration::days(15);

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::data::{ARTICLES, FIRST_NAMES, LAST_NAMES};
-use super::Dice;
+use super::dice::Dice;
 use crate::bot::answer;
 use crate::bot::search::KnowledgeIndex;
 use crate::db::AnyConnection;
@@ -164,16 +164,8 @@ impl Story {
         wait_minutes: u64,
     ) -> anyhow::Result<()> {
         let at = self.tick(dice, wait_minutes.max(1));
-        let zone = TeamSettings::get(conn)?.time_zone.tz();
-        match Conversation::act(
-            conn,
-            self.conversation_id,
-            self.version,
-            actor,
-            action,
-            at,
-            zone,
-        )? {
+        let at = TeamSettings::get(conn)?.time_zone.at(at);
+        match Conversation::act(conn, self.conversation_id, self.version, actor, action, at)? {
             Acted::Done { version, .. } => {
                 self.version = version;
                 self.messages += 1;

@@ -27,13 +27,20 @@ impl Verdict {
         }
     }
 
+    /// The team's outcome this answer contradicts: No contradicts Resolved, Yes contradicts
+    /// Unresolved.
+    pub fn contradicts(self) -> Outcome {
+        match self {
+            Verdict::No => Outcome::Resolved,
+            Verdict::Yes => Outcome::Unresolved,
+        }
+    }
+
     /// Whether the customer's answer contradicts the team's outcome: closed Resolved but the
-    /// customer said No, or Unresolved but they said Yes.
+    /// customer said No, or Unresolved but they said Yes. In SQL: `models::verdict::
+    /// disagrees_with_outcome`.
     pub fn disagrees_with(self, outcome: Outcome) -> bool {
-        matches!(
-            (outcome, self),
-            (Outcome::Resolved, Verdict::No) | (Outcome::Unresolved, Verdict::Yes)
-        )
+        outcome == self.contradicts()
     }
 }
 

@@ -39,6 +39,21 @@ pub fn local_day(at: NaiveDateTime, zone: Tz) -> chrono::NaiveDate {
     zone.from_utc_datetime(&at).date_naive()
 }
 
+/// When something happens (UTC), with the team's time zone, which decides the day the reports
+/// count it on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub at: NaiveDateTime,
+    pub zone: Tz,
+}
+
+impl Moment {
+    /// The team's day this moment falls on.
+    pub fn day(self) -> chrono::NaiveDate {
+        local_day(self.at, self.zone)
+    }
+}
+
 /// The first and last years a date in a form or link may have: reports and filters never need
 /// more, and far-off years overflow the databases' date types and chrono's arithmetic.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
@@ -76,6 +91,11 @@ impl TeamZone {
 
     pub fn tz(self) -> Tz {
         self.0
+    }
+
+    /// `at` in this zone.
+    pub fn at(self, at: NaiveDateTime) -> Moment {
+        Moment { at, zone: self.0 }
     }
 }
 

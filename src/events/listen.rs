@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
-use super::{Change, Hub};
+use super::hub::{Change, Hub};
 use crate::db::{commits, AnyConnection, Pool};
 use crate::domain::SystemEvent;
 use crate::models::message::Message;
@@ -82,7 +82,7 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
         }
         // From now on every change is heard; one made before may not have been.
         if let Some(hub) = hub.upgrade() {
-            hub.settings.hearing_changes(true);
+            hub.settings().hearing_changes(true);
         }
         if !first {
             if let Some(hub) = hub.upgrade() {
@@ -99,7 +99,7 @@ pub fn postgres(url: &str, pool: &Pool, hub: Weak<Hub>) {
             Err(error) => {
                 tracing::warn!(%error, "live updates: the listening connection was lost");
                 if let Some(hub) = hub.upgrade() {
-                    hub.settings.hearing_changes(false);
+                    hub.settings().hearing_changes(false);
                 }
                 std::thread::sleep(RETRY);
             }
@@ -125,7 +125,7 @@ fn listen(
         for notification in pg.notifications_iter() {
             let notification = notification?;
             if notification.channel == SETTINGS_CHANNEL {
-                hub.settings.forget();
+                hub.settings().forget();
             } else if notification.channel == ARTICLES_CHANNEL {
                 rebuild_knowledge(pool, hub.knowledge());
             } else if let Some(change) = parse(&notification.payload) {

@@ -14,77 +14,20 @@
 //! the listener is connected (see `TeamSettingsCache`). A third channel announces changes to
 //! the knowledge base, so every instance builds the bot's search index again at once.
 
+mod hub;
 mod listen;
 
 use std::sync::Arc;
 
-use tokio::sync::{broadcast, watch};
-
-use crate::bot::knowledge::Knowledge;
 use crate::db::{DatabaseLocation, Pool};
-use crate::models::team_settings::TeamSettingsCache;
+pub use hub::{Change, Hub};
 
-/// A message was written in a conversation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Change {
-    /// The message's id: the event's id.
-    pub id: i64,
-    pub conversation_id: i64,
-    /// Whether the customer sees this message (not an internal note): a visitor's stream is
-    /// told only of these, so it cannot even time the team's notes.
-    pub customer_sees: bool,
-    /// Whether it is the note of a close: the visitor's stream hears of it (never what the
-    /// outcome was), so the chat can ask "Did we solve your problem?".
-    pub closes: bool,
-}
-
-impl Change {
-    pub fn of(
-        (id, conversation_id, event): (i64, i64, Option<crate::domain::conversation::SystemEvent>),
-    ) -> Change {
-        Change {
-            id,
-            conversation_id,
-            customer_sees: crate::domain::conversation::SystemEvent::customer_sees(event),
-            closes: matches!(
-                event,
-                Some(
-                    crate::domain::conversation::SystemEvent::Closed
-                        | crate::domain::conversation::SystemEvent::AutoClosed
-                )
-            ),
-        }
-    }
-}
-
-/// How many events a slow stream may fall behind before it is told to catch up by itself.
-const BACKLOG: usize = 1024;
-
-/// Passes events to the streams of this instance.
-pub struct Hub {
-    sender: broadcast::Sender<Change>,
-    /// SQLite: changes without a message of their own are passed on in-process (PostgreSQL
-    /// announces them to every instance with NOTIFY).
-    in_process: bool,
-    closing: watch::Sender<bool>,
-    settings: Arc<TeamSettingsCache>,
-    knowledge: Arc<Knowledge>,
-}
-
+// Starting is here rather than in `hub.rs`: the listener uses the hub, so the hub never names
+// the listener.
 impl Hub {
     /// Starts the hub and its listener thread, which ends when the hub is dropped.
     pub fn start(location: &DatabaseLocation, pool: Pool) -> Arc<Hub> {
-        let (sender, _) = broadcast::channel(BACKLOG);
-        // SQLite: one process, whose saves forget the copy themselves. PostgreSQL: kept once
-        // the listener hears other instances' changes.
-        let sqlite = matches!(location, DatabaseLocation::Sqlite(_));
-        let hub = Arc::new(Hub {
-            sender,
-            in_process: sqlite,
-            closing: watch::Sender::new(false),
-            settings: Arc::new(TeamSettingsCache::new(sqlite)),
-            knowledge: Arc::new(Knowledge::default()),
-        });
+        let hub = Arc::new(Hub::new(matches!(location, DatabaseLocation::Sqlite(_))));
         let weak = Arc::downgrade(&hub);
         let location = location.clone();
         let started = std::thread::Builder::new()
@@ -97,49 +40,5 @@ impl Hub {
             tracing::error!(%error, "live updates cannot start: pages fall back on reloading");
         }
         hub
-    }
-
-    /// This instance's copy of the team's settings.
-    pub fn settings(&self) -> Arc<TeamSettingsCache> {
-        self.settings.clone()
-    }
-
-    /// This instance's search index of the knowledge base (for the bot).
-    pub fn knowledge(&self) -> Arc<Knowledge> {
-        self.knowledge.clone()
-    }
-
-    /// A receiver of every event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.sender.subscribe()
-    }
-
-    /// How many streams are open on this instance.
-    pub fn streams(&self) -> usize {
-        self.sender.receiver_count()
-    }
-
-    /// Ends every open stream (the server is stopping; browsers reconnect to another instance).
-    pub fn close(&self) {
-        self.closing.send_replace(true);
-    }
-
-    /// Changes to true when the streams must end.
-    pub fn closing(&self) -> watch::Receiver<bool> {
-        self.closing.subscribe()
-    }
-
-    /// A change that wrote no message of its own (a customer's verdict) was committed: the
-    /// members' pages showing its conversation refresh. On PostgreSQL the writing transaction
-    /// announced it already.
-    pub fn announce(&self, change: Change) {
-        if self.in_process {
-            self.publish(change);
-        }
-    }
-
-    fn publish(&self, change: Change) {
-        // No receiver (no stream open) is not an error.
-        let _ = self.sender.send(change);
     }
 }

@@ -32,8 +32,7 @@ pub fn close_inactive(conn: &mut AnyConnection, now: NaiveDateTime) -> anyhow::R
                 outcome: settings.auto_close_outcome,
                 hours,
             },
-            now,
-            settings.time_zone.tz(),
+            settings.time_zone.at(now),
         )?;
         closed += usize::from(matches!(acted, Acted::Done { .. }));
     }

@@ -22,8 +22,7 @@ pub fn note_long_waits(conn: &mut AnyConnection, now: NaiveDateTime) -> anyhow::
             candidate.version,
             &Actor::System,
             Action::NoteLongWait,
-            now,
-            settings.time_zone.tz(),
+            settings.time_zone.at(now),
         )?;
         noted += usize::from(matches!(acted, Acted::Done { .. }));
     }

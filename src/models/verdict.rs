@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{messages, verdicts};
+use crate::db::schema::{conversations, messages, verdicts};
 use crate::db::{self, AnyConnection};
 use crate::domain::counters::restated;
 use crate::domain::outcomes::{Closer, Verdict};
@@ -183,19 +183,12 @@ impl VerdictRow {
         to: chrono::NaiveDate,
         limit: i64,
     ) -> QueryResult<Vec<Disagreement>> {
-        use crate::db::schema::{conversations, customers};
+        use crate::db::schema::customers;
         verdicts::table
             .inner_join(conversations::table.inner_join(customers::table))
             .filter(conversations::state.eq(ConversationState::Closed))
             .filter(conversations::report_day.between(from, to))
-            .filter(
-                verdicts::answer
-                    .eq(Verdict::No)
-                    .and(conversations::outcome.eq(Outcome::Resolved))
-                    .or(verdicts::answer
-                        .eq(Verdict::Yes)
-                        .and(conversations::outcome.eq(Outcome::Unresolved))),
-            )
+            .filter(disagrees_with_outcome())
             .order((conversations::closed_at.desc(), conversations::id.desc()))
             .limit(limit)
             .select((
@@ -208,4 +201,21 @@ impl VerdictRow {
             ))
             .load(conn)
     }
+}
+
+/// [`Verdict::disagrees_with`] in SQL, over a verdict and its conversation: the answer
+/// contradicts the conversation's outcome (closed Resolved but answered No, or Unresolved but
+/// answered Yes).
+#[diesel::dsl::auto_type]
+pub fn disagrees_with_outcome() -> _ {
+    let no: Verdict = Verdict::No;
+    let yes: Verdict = Verdict::Yes;
+    let contradicted_by_no: Outcome = Verdict::No.contradicts();
+    let contradicted_by_yes: Outcome = Verdict::Yes.contradicts();
+    verdicts::answer
+        .eq(no)
+        .and(conversations::outcome.eq(contradicted_by_no))
+        .or(verdicts::answer
+            .eq(yes)
+            .and(conversations::outcome.eq(contradicted_by_yes)))
 }

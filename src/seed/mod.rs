@@ -54,9 +54,17 @@ fn max_id(conn: &mut AnyConnection, table: &str) -> QueryResult<i64> {
     .id)
 }
 
-/// The seed team and knowledge base, created on first use.
-fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<User>, User, Vec<i64>)> {
-    let hash = hash_password(&Password::parse(SEED_PASSWORD).map_err(anyhow::Error::msg)?)?;
+/// The seeded team's shared password, hashed. Hashing is deliberately slow: do it before taking
+/// a connection from the pool.
+pub fn password_hash() -> anyhow::Result<String> {
+    hash_password(&Password::parse(SEED_PASSWORD).map_err(anyhow::Error::msg)?)
+}
+
+/// The seed team (with password `hash`) and knowledge base, created on first use.
+fn team_and_articles(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> anyhow::Result<(Vec<User>, User, Vec<i64>)> {
     let mut agents = Vec::new();
     let mut lead = None;
     let people = [
@@ -74,7 +82,7 @@ fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<User>, Use
             Some(user) => user,
             None => {
                 let name = PersonName::parse(name).map_err(anyhow::Error::msg)?;
-                User::create(conn, &NewUser::new(&name, &email, &hash, role))?
+                User::create(conn, &NewUser::new(&name, &email, hash, role))?
             }
         };
         if role == Role::Lead {
@@ -170,15 +178,17 @@ impl History<'_> {
     }
 }
 
-/// Writes `count` conversations spread over the last `days` days.
+/// Writes `count` conversations spread over the last `days` days; the team signs in with the
+/// password whose hash is `password_hash` ([`password_hash`]).
 pub fn seed(
     conn: &mut AnyConnection,
+    password_hash: &str,
     count: usize,
     days: i64,
     mut progress: impl FnMut(usize),
 ) -> anyhow::Result<SeedSummary> {
     use ConversationState::*;
-    let (agents, lead, article_ids) = team_and_articles(conn)?;
+    let (agents, lead, article_ids) = team_and_articles(conn, password_hash)?;
     let settings = TeamSettings::get(conn)?;
     let zone = settings.time_zone.tz();
     let hours = settings.auto_close_after_hours;

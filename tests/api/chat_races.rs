@@ -97,7 +97,7 @@ async fn a_message_written_while_the_team_closes_is_not_answered_in_the_closed_c
             reason: None,
         };
         let zone = crate::helpers::team_zone(conn);
-        let acted = Conversation::act(conn, id, 1, &maya, close, hearken::models::now(), zone)?;
+        let acted = Conversation::act(conn, id, 1, &maya, close, zone.at(hearken::models::now()))?;
         assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         Ok(())
     });
@@ -175,8 +175,7 @@ async fn a_take_over_between_the_bots_plan_and_its_answer_keeps_the_bot_quiet(ba
             1,
             &priya,
             Action::TakeOver,
-            hearken::models::now(),
-            zone,
+            zone.at(hearken::models::now()),
         )?;
         assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         Ok(())

@@ -345,10 +345,9 @@ async fn seed_adds_conversations_and_the_report_counts_them_all(backend: Backend
             today + chrono::Duration::days(1)
         ))
         .await;
-    let counted: i64 = csv
-        .lines()
-        .skip(1)
-        .map(|line| line.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+    let counted: i64 = crate::helpers::csv_rows(&csv)
+        .iter()
+        .map(|row| row["closed"].parse::<i64>().unwrap())
         .sum();
     assert_eq!(counted, closed);
 }

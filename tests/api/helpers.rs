@@ -1,6 +1,7 @@
 //! `spawn_app()`: a real Hearken on a free port with its own database, SQLite or PostgreSQL,
 //! and an HTTP client with a cookie store.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Once;
@@ -175,12 +176,12 @@ pub fn test_config(database_url: &str, secret_key: Option<String>) -> Config {
     }
 }
 
-/// The team's time zone as stored, for tests that act on conversations directly.
-pub fn team_zone(conn: &mut AnyConnection) -> chrono_tz::Tz {
+/// The team's time zone as stored, for tests that act on conversations directly
+/// (`team_zone(conn).at(time)`).
+pub fn team_zone(conn: &mut AnyConnection) -> hearken::domain::time::TeamZone {
     hearken::models::team_settings::TeamSettings::get(conn)
         .expect("team settings")
         .time_zone
-        .tz()
 }
 
 /// A client without a cookie store: cookies are sent by hand, as someone replaying them would.
@@ -521,3 +522,20 @@ impl TestApp {
 pub type ClosureRow = (String, Option<String>, Option<i64>, Option<String>);
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The rows of a CSV body as a spreadsheet reads them: each row's cells by column heading.
+pub fn csv_rows(body: &str) -> Vec<BTreeMap<String, String>> {
+    csv::Reader::from_reader(body.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .expect("a well-formed CSV file with a heading row")
+}
+
+/// Cells of a CSV row, by column heading.
+pub fn cells<const N: usize>(row: &BTreeMap<String, String>, columns: [&str; N]) -> [String; N] {
+    columns.map(|column| {
+        row.get(column)
+            .unwrap_or_else(|| panic!("no column {column:?} in {row:?}"))
+            .clone()
+    })
+}

@@ -15,7 +15,7 @@ use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::report_count::ReportCount;
 use hearken::models::verdict::{Given, VerdictRow};
 
-use crate::helpers::team_zone;
+use crate::helpers::{csv_rows, team_zone};
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
@@ -131,7 +131,8 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
             let version = app.stored(id).version;
             let acted = |action, actor: &Actor, conn: &mut _| {
                 let zone = team_zone(conn);
-                let acted = Conversation::act(conn, id, version, actor, action, at, zone).unwrap();
+                let acted =
+                    Conversation::act(conn, id, version, actor, action, zone.at(at)).unwrap();
                 assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
             };
             match step {
@@ -247,10 +248,7 @@ async fn customer_figures_match_a_replayed_history(backend: Backend) {
 
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let csv = app.get_html("/reports/customers.csv?period=30").await;
-    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = csv_rows(&csv);
     let shown: BTreeMap<String, Figures> = rows
         .iter()
         .map(|row| {
@@ -422,7 +420,7 @@ async fn times_match_a_replayed_history(backend: Backend) {
         let act = |conn: &mut _, actor: &Actor, action, when| {
             let version = app.stored(id).version;
             let zone = team_zone(conn);
-            let acted = Conversation::act(conn, id, version, actor, action, when, zone).unwrap();
+            let acted = Conversation::act(conn, id, version, actor, action, zone.at(when)).unwrap();
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         };
         for (index, wait) in waits.iter().enumerate() {
@@ -480,10 +478,7 @@ async fn times_match_a_replayed_history(backend: Backend) {
 
     app.member_signed_in(&app.visitor, "lead", Role::Lead).await;
     let csv = app.get_html("/reports/times.csv?period=30").await;
-    let rows: Vec<BTreeMap<String, String>> = csv::Reader::from_reader(csv.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = csv_rows(&csv);
     let row = |label: &str| {
         rows.iter()
             .find(|row| row["scope"] == "member" && row["label"] == label)
@@ -609,7 +604,7 @@ async fn an_articles_last_edit_is_judged_before_and_after(backend: Backend) {
         };
         let at = now - Duration::days(*days);
         let zone = team_zone(&mut conn);
-        let acted = Conversation::act(&mut conn, id, 1, &priya, close, at, zone).unwrap();
+        let acted = Conversation::act(&mut conn, id, 1, &priya, close, zone.at(at)).unwrap();
         assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
     }
     // Counted independently: which side of the edit's day each close falls on.

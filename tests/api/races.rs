@@ -84,8 +84,7 @@ fn closed_citing(app: &TestApp, article: i64, outcome: Outcome, closer: &Actor) 
         1,
         closer,
         close,
-        hearken::models::now(),
-        zone,
+        zone.at(hearken::models::now()),
     );
     assert!(matches!(acted, Ok(Acted::Done { .. })), "{acted:?}");
     id
@@ -160,8 +159,7 @@ async fn opposite_outcome_changes_at_once_never_fail(backend: Backend) {
                         version,
                         &closer,
                         change,
-                        hearken::models::now(),
-                        zone,
+                        zone.at(hearken::models::now()),
                     );
                     if !matches!(acted, Ok(Acted::Done { .. })) {
                         failed.push(format!("conversation #{id}, round {round}: {acted:?}"));

@@ -12,7 +12,7 @@ use hearken::domain::{Author, ConversationState, Outcome, Role};
 use hearken::models::conversation::{Acted, Conversation};
 use hearken::models::message::{Message, NewMessage};
 
-use crate::helpers::{location, spawn_app, Backend, TestApp};
+use crate::helpers::{cells, csv_rows, location, spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
 fn utc(month: u32, day: u32, hour: u32, minute: u32) -> NaiveDateTime {
@@ -146,30 +146,12 @@ fn replay(app: &TestApp, cases: &[Case], people: &BTreeMap<&'static str, Actor>)
                 version as i64 + 1,
                 &people[who],
                 action,
-                at,
-                zone,
+                zone.at(at),
             )
             .unwrap();
             assert!(matches!(acted, Acted::Done { .. }), "{acted:?}");
         }
     }
-}
-
-/// The rows of a CSV body as a spreadsheet reads them: each row's cells by column heading.
-fn csv_rows(body: &str) -> Vec<BTreeMap<String, String>> {
-    csv::Reader::from_reader(body.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .expect("a well-formed CSV file with a heading row")
-}
-
-/// Cells of a CSV row, by column heading.
-fn cells<const N: usize>(row: &BTreeMap<String, String>, columns: [&str; N]) -> [String; N] {
-    columns.map(|column| {
-        row.get(column)
-            .unwrap_or_else(|| panic!("no column {column:?} in {row:?}"))
-            .clone()
-    })
 }
 
 /// The rows of a CSV body, without the header, read as a spreadsheet splitting on `delimiter`.
@@ -521,8 +503,7 @@ async fn reports_are_for_leads_and_admins_and_csv_is_safe(backend: Backend) {
             outcome: Outcome::Resolved,
             reason: None,
         },
-        hearken::models::now(),
-        zone,
+        zone.at(hearken::models::now()),
     )
     .unwrap();
     app.member_signed_in(&app.visitor, "maya", Role::Admin)
@@ -592,8 +573,7 @@ async fn csv_quotes_awkward_names_whole_and_neutralises_formulas(backend: Backen
             1,
             &closer,
             close,
-            hearken::models::now(),
-            zone,
+            zone.at(hearken::models::now()),
         )
         .unwrap();
     }

@@ -28,7 +28,8 @@ async fn a_word_in_thousands_of_conversations_lists_the_newest_first(backend: Ba
     let app = spawn_app(backend).await;
     app.member_signed_in(&app.visitor, "priya", Role::Lead)
         .await;
-    hearken::seed::seed(&mut app.db(), 6_000, 30, |_| {}).unwrap();
+    let hash = hearken::seed::password_hash().unwrap();
+    hearken::seed::seed(&mut app.db(), &hash, 6_000, 30, |_| {}).unwrap();
     // What the first page must be, worked out here from every row.
     let mut conn = app.db();
     let bodies: Vec<(i64, String)> = messages::table

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use super::{holder_name, ClosureEntry, Refusal, Snapshot, Transition};
+use super::facts::{holder_name, ClosureEntry, Refusal, Snapshot, Transition};
 use crate::domain::{ConversationState, Outcome, SystemEvent};
 
 /// Only a conversation with the bot can escalate to the team's queue.

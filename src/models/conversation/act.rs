@@ -4,7 +4,6 @@
 //! jobs and the demo all come through here.
 
 use chrono::NaiveDateTime;
-use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::Conversation;
@@ -13,7 +12,7 @@ use crate::db::{self, AnyConnection};
 use crate::domain::counters::{counter_changes, Counted, Standing, CLOSED_BY_CUSTOMER};
 use crate::domain::lifecycle::{decide, Action, Actor, Refusal, Snapshot, Transition};
 use crate::domain::outcomes::Verdict;
-use crate::domain::time::local_day;
+use crate::domain::time::Moment;
 use crate::domain::{Author, ConversationState, Outcome};
 use crate::models::closure::{Closure, NewClosure};
 use crate::models::message::{Message, NewMessage};
@@ -62,19 +61,18 @@ fn closer(closed_by_id: Option<i64>, by_customer: bool) -> Option<i64> {
 }
 
 impl Conversation {
-    /// `actor` does `action` to conversation `id`, based on its `version`, at time `at` (in the
-    /// team's time `zone`, which decides the report day), in one write transaction (a savepoint
-    /// when called inside one), tried again when PostgreSQL aborts it for a deadlock or
-    /// serialization failure. The zone comes from the caller, who has the team's settings at
-    /// hand (cached), so the transaction holds its locks for as few round trips as it can.
+    /// `actor` does `action` to conversation `id`, based on its `version`, at moment `at` (whose
+    /// team time zone decides the report day), in one write transaction (a savepoint when called
+    /// inside one), tried again when PostgreSQL aborts it for a deadlock or serialization
+    /// failure. The zone comes from the caller, who has the team's settings at hand (cached), so
+    /// the transaction holds its locks for as few round trips as it can.
     pub fn act(
         conn: &mut AnyConnection,
         id: i64,
         version: i64,
         actor: &Actor,
         action: Action,
-        at: NaiveDateTime,
-        zone: Tz,
+        at: Moment,
     ) -> QueryResult<Acted> {
         db::write_transaction_retrying(conn, |conn| {
             // Two instances acting on one conversation take turns (PostgreSQL; SQLite has one
@@ -90,12 +88,12 @@ impl Conversation {
             if conversation.version != version {
                 return Ok(Acted::Stale);
             }
-            let snapshot = conversation.snapshot_of(assignee_name, wait_noted, at);
+            let snapshot = conversation.snapshot_of(assignee_name, wait_noted, at.at);
             let transition = match decide(&snapshot, actor, action.clone()) {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Acted::Refused(refusal)),
             };
-            conversation.apply(conn, actor, &transition, at, zone)?;
+            conversation.apply(conn, actor, &transition, at)?;
             Ok(Acted::Done {
                 version: version + i64::from(!transition.note_only),
                 confirmation: transition.confirmation,
@@ -109,8 +107,7 @@ impl Conversation {
         conn: &mut AnyConnection,
         holder_id: i64,
         actor: &Actor,
-        at: NaiveDateTime,
-        zone: Tz,
+        at: Moment,
     ) -> QueryResult<usize> {
         let mut released = 0;
         for held in Conversation::held_by(conn, holder_id)? {
@@ -118,7 +115,7 @@ impl Conversation {
             // The holder may have acted since the list was read; a second look under the lock
             // that `act` took settles it.
             for _ in 0..2 {
-                match Conversation::act(conn, held.id, version, actor, Action::Release, at, zone)? {
+                match Conversation::act(conn, held.id, version, actor, Action::Release, at)? {
                     Acted::Done { .. } => {
                         released += 1;
                         break;
@@ -177,9 +174,9 @@ impl Conversation {
         conn: &mut AnyConnection,
         actor: &Actor,
         transition: &Transition,
-        at: NaiveDateTime,
-        zone: Tz,
+        moment: Moment,
     ) -> QueryResult<()> {
+        let Moment { at, .. } = moment;
         let member = actor.member();
         Message::create(
             conn,
@@ -202,7 +199,7 @@ impl Conversation {
         if transition.note_only {
             return Ok(());
         }
-        let today = local_day(at, zone);
+        let today = moment.day();
         let closes = transition.state == ConversationState::Closed;
         let agent_involved = self.agent_involved || transition.marks_agent_involved;
         let changes = Changes {

@@ -154,19 +154,11 @@ macro_rules! narrowed {
         }
         if filter.disagree {
             use crate::db::schema::verdicts;
-            use crate::domain::outcomes::Verdict;
-            use crate::domain::Outcome;
+            use crate::models::verdict::disagrees_with_outcome;
             query = query.filter(diesel::dsl::exists(
                 verdicts::table
                     .filter(verdicts::conversation_id.eq(conversations::id))
-                    .filter(
-                        verdicts::answer
-                            .eq(Verdict::No)
-                            .and(conversations::outcome.eq(Outcome::Resolved))
-                            .or(verdicts::answer
-                                .eq(Verdict::Yes)
-                                .and(conversations::outcome.eq(Outcome::Unresolved))),
-                    ),
+                    .filter(disagrees_with_outcome()),
             ));
         }
         if filter.answered {

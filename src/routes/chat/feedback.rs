@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::limits::VisitorGuard;
-use super::send::refused;
+use super::send::not_sent;
+use super::show::page_visitor;
 use super::visitor::{Sent, Visitor};
 use crate::bot::feedback::{self, Feedback};
 use crate::bot::Bot;
@@ -94,10 +94,7 @@ async fn on_chat_page(
     verdict: Verdict,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
-    let visitor = Visitor {
-        token: super::visitor_token(&session),
-        address: guard.address(&req),
-    };
+    let visitor = page_visitor(&req, &session, &guard);
     let bot = bot.into_inner();
     let said = answered(&pool, &bot, &guard, visitor, Some(&form.message), verdict).await?;
     match said {
@@ -106,28 +103,7 @@ async fn on_chat_page(
             Ok(see_other("/chat"))
         }
         (Sent::Done { .. }, _) => Ok(see_other("/chat#latest")),
-        (Sent::Refused(reason), _) => {
-            refused(
-                &req,
-                &pool,
-                &session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                String::new(),
-                reason,
-            )
-            .await
-        }
-        (Sent::Limited(reason), _) => {
-            refused(
-                &req,
-                &pool,
-                &session,
-                StatusCode::TOO_MANY_REQUESTS,
-                String::new(),
-                reason,
-            )
-            .await
-        }
+        (unsent, _) => not_sent(&req, &pool, &session, String::new(), unsent).await,
     }
 }
 

@@ -1,13 +1,12 @@
 //! `POST /chat/messages` (the visitor writes) and `POST /chat/person` ("Talk to a person") on the
 //! full-page chat, where the visitor's token lives in this site's own session cookie.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::limits::VisitorGuard;
-use super::show::{load, ChatPage};
-use super::visitor::{self, Sent, Visitor, VisitorMessage};
+use super::show::{load, page_visitor, ChatPage};
+use super::visitor::{self, Sent, VisitorMessage};
 use crate::bot::Bot;
 use crate::csrf::CsrfForm;
 use crate::db::Pool;
@@ -23,34 +22,27 @@ pub struct MessageForm {
     name: String,
 }
 
-/// The chat page again, with what the visitor typed and why it was not sent.
-pub(super) async fn refused(
+/// The chat page again after a send that was refused or limited, with what the visitor typed
+/// (`draft`), why, and the status `Sent::status` gives. (A send that went through goes to the
+/// latest message.)
+pub(super) async fn not_sent(
     req: &HttpRequest,
     pool: &Pool,
     session: &WebSession,
-    status: StatusCode,
     draft: String,
-    reason: &'static str,
+    sent: Sent,
 ) -> Result<HttpResponse, AppError> {
+    let status = sent.status();
+    let (Sent::Refused(reason) | Sent::Limited(reason)) = sent else {
+        return Ok(see_other("/chat#latest"));
+    };
     let view = load(req, pool, session).await?;
     let page = ChatPage {
-        csrf: session.csrf_token(),
-        view,
         draft,
         error: Some(reason),
-        verdict_error: None,
-        verdict_comment: String::new(),
-        notice: None,
+        ..ChatPage::new(session, view)
     };
     render_with_status(status, &page)
-}
-
-/// The visitor's token and address as this request gives them.
-fn visitor(req: &HttpRequest, session: &WebSession, guard: &VisitorGuard) -> Visitor {
-    Visitor {
-        token: super::visitor_token(session),
-        address: guard.address(req),
-    }
 }
 
 pub async fn message(
@@ -66,34 +58,13 @@ pub async fn message(
         name: form.name,
         email: String::new(),
     };
-    let who = visitor(&req, &session, &guard);
+    let who = page_visitor(&req, &session, &guard);
     match visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await? {
         Sent::Done { token } => {
             super::set_visitor_token(&session, &token);
             Ok(see_other("/chat#latest"))
         }
-        Sent::Refused(reason) => {
-            refused(
-                &req,
-                &pool,
-                &session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form.body,
-                reason,
-            )
-            .await
-        }
-        Sent::Limited(reason) => {
-            refused(
-                &req,
-                &pool,
-                &session,
-                StatusCode::TOO_MANY_REQUESTS,
-                form.body,
-                reason,
-            )
-            .await
-        }
+        unsent => not_sent(&req, &pool, &session, form.body, unsent).await,
     }
 }
 
@@ -107,19 +78,9 @@ pub async fn person(
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
-    let who = visitor(&req, &session, &guard);
+    let who = page_visitor(&req, &session, &guard);
     match visitor::ask_for_person(&pool, &guard, who).await? {
         Sent::Done { .. } | Sent::Refused(_) => Ok(see_other("/chat#latest")),
-        Sent::Limited(reason) => {
-            refused(
-                &req,
-                &pool,
-                &session,
-                StatusCode::TOO_MANY_REQUESTS,
-                String::new(),
-                reason,
-            )
-            .await
-        }
+        limited => not_sent(&req, &pool, &session, String::new(), limited).await,
     }
 }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::limits::VisitorGuard;
-use super::visitor::{Judging, VisitorView};
+use super::visitor::{Judging, Visitor, VisitorView};
 use crate::db::Pool;
 use crate::domain::Author;
 use crate::error::AppError;
@@ -23,6 +23,15 @@ pub async fn load(
     super::visitor::view(pool, super::visitor_token(session), human_support).await
 }
 
+/// The visitor of the full-page chat: the token this browser's session holds and the address
+/// the request came from.
+pub fn page_visitor(req: &HttpRequest, session: &WebSession, guard: &VisitorGuard) -> Visitor {
+    Visitor {
+        token: super::visitor_token(session),
+        address: guard.address(req),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "chat/show.html")]
 pub struct ChatPage {
@@ -37,6 +46,21 @@ pub struct ChatPage {
     pub notice: Option<String>,
 }
 
+impl ChatPage {
+    /// The page with nothing typed and nothing refused.
+    pub fn new(session: &WebSession, view: VisitorView) -> ChatPage {
+        ChatPage {
+            csrf: session.csrf_token(),
+            view,
+            draft: String::new(),
+            error: None,
+            verdict_error: None,
+            verdict_comment: String::new(),
+            notice: None,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "chat/_history.html")]
 struct HistoryPart {
@@ -48,22 +72,27 @@ struct HistoryPart {
     verdict_comment: String,
 }
 
+/// What both reads start with: the visitor's read limit, then their session and view.
+async fn read(
+    req: &HttpRequest,
+    pool: &Pool,
+    guard: &VisitorGuard,
+) -> Result<(WebSession, VisitorView), AppError> {
+    guard.read_or_refuse(req)?;
+    let session = WebSession::from_request(req);
+    let view = load(req, pool, &session).await?;
+    Ok((session, view))
+}
+
 pub async fn show(
     req: HttpRequest,
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    guard.read_or_refuse(&req)?;
-    let session = WebSession::from_request(&req);
-    let view = load(&req, &pool, &session).await?;
+    let (session, view) = read(&req, &pool, &guard).await?;
     render(&ChatPage {
-        csrf: session.csrf_token(),
-        view,
-        draft: String::new(),
-        error: None,
-        verdict_error: None,
-        verdict_comment: String::new(),
         notice: session.take_flash(),
+        ..ChatPage::new(&session, view)
     })
 }
 
@@ -72,9 +101,7 @@ pub async fn history(
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    guard.read_or_refuse(&req)?;
-    let session = WebSession::from_request(&req);
-    let view = load(&req, &pool, &session).await?;
+    let (session, view) = read(&req, &pool, &guard).await?;
     render(&HistoryPart {
         view,
         csrf: session.csrf_token(),

@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::limits::VisitorGuard;
-use super::show::{load, ChatPage};
+use super::show::{load, page_visitor, ChatPage};
 use super::visitor::Visitor;
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
@@ -37,10 +37,9 @@ pub async fn judge(
     guard: &VisitorGuard,
     hub: &Hub,
     visitor: Visitor,
-    answer: &str,
-    comment: &str,
+    typed: &VerdictForm,
 ) -> Result<Judged, AppError> {
-    let (answer, comment) = match parse_verdict(answer, comment) {
+    let (answer, comment) = match parse_verdict(&typed.answer, &typed.comment) {
         Ok(checked) => checked,
         Err(reason) => return Ok(Judged::Refused(StatusCode::UNPROCESSABLE_ENTITY, reason)),
     };
@@ -79,12 +78,14 @@ pub async fn judge(
     })
 }
 
+/// The answer to "Did we solve your problem?" and its optional comment, as typed (the widget's
+/// form carries the same two).
 #[derive(Deserialize)]
 pub struct VerdictForm {
     #[serde(default)]
-    answer: String,
+    pub answer: String,
     #[serde(default)]
-    comment: String,
+    pub comment: String,
 }
 
 pub async fn give(
@@ -95,22 +96,15 @@ pub async fn give(
     hub: web::Data<Hub>,
 ) -> Result<HttpResponse, AppError> {
     let session = WebSession::from_request(&req);
-    let who = Visitor {
-        token: super::visitor_token(&session),
-        address: guard.address(&req),
-    };
-    match judge(&pool, &guard, &hub, who, &form.answer, &form.comment).await? {
+    let who = page_visitor(&req, &session, &guard);
+    match judge(&pool, &guard, &hub, who, &form).await? {
         Judged::Stored => Ok(see_other("/chat#verdict")),
         Judged::Refused(status, reason) => {
             let view = load(&req, &pool, &session).await?;
             let page = ChatPage {
-                csrf: session.csrf_token(),
-                view,
-                draft: String::new(),
-                error: None,
                 verdict_error: Some(reason),
                 verdict_comment: form.comment,
-                notice: None,
+                ..ChatPage::new(&session, view)
             };
             render_with_status(status, &page)
         }

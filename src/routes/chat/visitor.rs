@@ -3,6 +3,7 @@
 //! before any write; the message is stored in one short transaction, and the bot works out its
 //! answer after that transaction, never while holding the write lock.
 
+use actix_web::http::StatusCode;
 use chrono::NaiveDateTime;
 
 use std::sync::Arc;
@@ -109,6 +110,17 @@ pub enum Sent {
     Refused(&'static str),
     /// Over a limit: nothing was created (429).
     Limited(&'static str),
+}
+
+impl Sent {
+    /// The status to answer with, on the chat page and in the widget alike.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Sent::Done { .. } => StatusCode::OK,
+            Sent::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Sent::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
 }
 
 #[derive(Clone)]

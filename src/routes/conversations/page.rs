@@ -233,17 +233,10 @@ pub async fn perform(
     action: Action,
 ) -> Result<HttpResponse, AppError> {
     let actor = actor_of(user);
-    let zone = team_settings(req, pool).await?.time_zone.tz();
+    let zone = team_settings(req, pool).await?.time_zone;
     let acted = db::run(pool, move |conn| {
-        Ok(Conversation::act(
-            conn,
-            id,
-            version,
-            &actor,
-            action,
-            crate::models::now(),
-            zone,
-        )?)
+        let now = zone.at(crate::models::now());
+        Ok(Conversation::act(conn, id, version, &actor, action, now)?)
     })
     .await?;
     let (status, notice) = match acted {

@@ -58,28 +58,42 @@ struct EditPage {
     errors: Vec<&'static str>,
 }
 
-fn render_editor(
-    req: &HttpRequest,
-    user: &CurrentUser,
-    status: StatusCode,
+/// What the editor shows: the article being edited (`None`: a new one), the form as typed, and
+/// why it was refused.
+struct Editor {
     editing: Option<String>,
     form: ArticleForm,
     errors: Vec<&'static str>,
-) -> Result<HttpResponse, AppError> {
-    let title = if editing.is_some() {
-        "Edit article"
-    } else {
-        "New article"
-    };
-    render_with_status(
-        status,
-        &EditPage {
-            chrome: Chrome::new(req, title, Some(user), Area::KnowledgeBase),
+}
+
+impl Editor {
+    /// The editor as a page: 200, or 422 when something was refused.
+    fn render(self, req: &HttpRequest, user: &CurrentUser) -> Result<HttpResponse, AppError> {
+        let Editor {
             editing,
             form,
             errors,
-        },
-    )
+        } = self;
+        let title = if editing.is_some() {
+            "Edit article"
+        } else {
+            "New article"
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        render_with_status(
+            status,
+            &EditPage {
+                chrome: Chrome::new(req, title, Some(user), Area::KnowledgeBase),
+                editing,
+                form,
+                errors,
+            },
+        )
+    }
 }
 
 /// `GET /kb/new`
@@ -88,7 +102,12 @@ pub async fn new(req: HttpRequest, user: CurrentUser) -> Result<HttpResponse, Ap
         published: Checkbox(true),
         ..ArticleForm::default()
     };
-    render_editor(&req, &user, StatusCode::OK, None, form, Vec::new())
+    let editor = Editor {
+        editing: None,
+        form,
+        errors: Vec::new(),
+    };
+    editor.render(&req, &user)
 }
 
 /// `GET /kb/{slug}/edit`
@@ -105,14 +124,12 @@ pub async fn edit(
         body: article.body,
         published: Checkbox(article.published),
     };
-    render_editor(
-        &req,
-        &user,
-        StatusCode::OK,
-        Some(article.slug),
+    let editor = Editor {
+        editing: Some(article.slug),
         form,
-        Vec::new(),
-    )
+        errors: Vec::new(),
+    };
+    editor.render(&req, &user)
 }
 
 /// `POST /kb` (new) and `POST /kb/{slug}` (edit).
@@ -124,6 +141,12 @@ async fn save(
     pool: web::Data<Pool>,
     bot: web::Data<Bot>,
 ) -> Result<HttpResponse, AppError> {
+    // The editor again, with the form as typed and why it was refused.
+    let refused = |errors| Editor {
+        editing: editing.clone(),
+        form: form.clone(),
+        errors,
+    };
     let input = match parse_article(
         &form.title,
         &form.slug,
@@ -131,16 +154,7 @@ async fn save(
         form.published.is_checked(),
     ) {
         Ok(input) => input,
-        Err(errors) => {
-            return render_editor(
-                &req,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                editing,
-                form,
-                errors,
-            )
-        }
+        Err(errors) => return refused(errors).render(&req, &user),
     };
     let target = editing.clone();
     let saved = db::run(&pool, move |conn| {
@@ -182,15 +196,8 @@ async fn save(
     })
     .await?;
     let Some(slug) = saved else {
-        let errors = vec!["Another article already uses this address; choose another."];
-        return render_editor(
-            &req,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            editing,
-            form,
-            errors,
-        );
+        let taken = "Another article already uses this address; choose another.";
+        return refused(vec![taken]).render(&req, &user);
     };
     // This instance builds the bot's index again now (the others hear of it on PostgreSQL, and
     // every instance also notices the change at its next use).

@@ -153,6 +153,10 @@ impl SettingsForm {
     fn auto_close_outcome_is(&self, outcome: Outcome) -> bool {
         self.auto_close_outcome == outcome.as_str()
     }
+
+    fn time_zone_is(&self, zone: chrono_tz::Tz) -> bool {
+        self.time_zone == zone.name()
+    }
 }
 
 /// Settings that passed every check.
@@ -173,9 +177,15 @@ struct SettingsPage {
     chrome: Chrome,
     form: SettingsForm,
     errors: Vec<String>,
-    zones: Vec<&'static str>,
     /// This server's address as the browser reached it, for the widget's script tag.
     server_origin: String,
+}
+
+impl SettingsPage {
+    /// Every time zone the team may choose.
+    fn zones(&self) -> Vec<chrono_tz::Tz> {
+        chrono_tz::TZ_VARIANTS.to_vec()
+    }
 }
 
 fn render_page(
@@ -185,7 +195,6 @@ fn render_page(
     form: SettingsForm,
     errors: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
-    let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
     // Read and let go at once: the connection info is borrowed from the request.
     let server_origin = {
         let info = req.connection_info();
@@ -197,7 +206,6 @@ fn render_page(
             chrome: Chrome::new(req, "Settings", Some(user), Area::Settings),
             form,
             errors,
-            zones,
             server_origin,
         },
     )

@@ -1,10 +1,9 @@
 //! `POST /team`: a team lead or admin adds a member with a first password.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::list::{render_team, AddForm};
+use super::list::{render_team, AddForm, Shown};
 use crate::csrf::CsrfForm;
 use crate::db::{self, Pool};
 use crate::domain::team::may_manage;
@@ -55,21 +54,13 @@ pub async fn submit(
     let kept = |errors| AddForm {
         name: form.name.clone(),
         email: form.email.clone(),
-        role: form.role.clone(),
+        role: form.role.parse().ok(),
         errors,
     };
     let (Ok(name), Ok(email), Ok(password), Ok(role), true) =
         (name, email, password, role, errors.is_empty())
     else {
-        return render_team(
-            &req,
-            &pool,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            kept(errors),
-        )
-        .await;
+        return render_team(&req, &pool, &user, Shown::add_refused(kept(errors))).await;
     };
     let hash = web::block(move || hash_password(&password)).await??;
     let added = db::run(&pool, move |conn| {
@@ -82,15 +73,7 @@ pub async fn submit(
     .await?;
     let Some(added) = added else {
         let errors = vec!["Someone on the team already has this email address."];
-        return render_team(
-            &req,
-            &pool,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            kept(errors),
-        )
-        .await;
+        return render_team(&req, &pool, &user, Shown::add_refused(kept(errors))).await;
     };
     WebSession::from_request(&req).set_flash(format!(
         "Added {} as {}. Give them their email and first password to sign in.",

@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::list::{render_team, AddForm};
+use super::list::{render_team, Shown};
 use crate::csrf::CsrfForm;
 use crate::db::per_backend::lock_team;
 use crate::db::{self, Pool};
 use crate::domain::lifecycle::{Actor, Member};
-use crate::domain::team::{check_change, MemberChange, TeamRefusal};
+use crate::domain::team::{check_change, MemberChange, Someone, TeamRefusal};
 use crate::domain::{hash_password, Password, Role};
 use crate::error::AppError;
 use crate::models::conversation::Conversation;
@@ -43,7 +43,10 @@ async fn apply(
     change: MemberChange,
     new_hash: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor_id, actor_role) = (user.id, user.role);
+    let actor = Someone {
+        id: user.id,
+        role: user.role,
+    };
     let releaser = Actor::Member(Member {
         id: user.id,
         name: user.name.clone(),
@@ -55,14 +58,11 @@ async fn apply(
             let member = User::find(conn, target)?.ok_or(AppError::NotFound)?;
             let target_counts = member.active && member.role == Role::Admin;
             let other_admins = User::active_admins(conn)? - i64::from(target_counts);
-            if let Err(refusal) = check_change(
-                actor_id,
-                actor_role,
-                target,
-                member.role,
-                change,
-                other_admins,
-            ) {
+            let subject = Someone {
+                id: target,
+                role: member.role,
+            };
+            if let Err(refusal) = check_change(actor, subject, change, other_admins) {
                 return Ok(Changed::Refused(refusal));
             }
             let message = match change {
@@ -74,8 +74,8 @@ async fn apply(
                     User::set_active(conn, target, false)?;
                     Session::end_all_for_user(conn, target)?;
                     // Their customers go back to the queue in the same transaction.
-                    let zone = TeamSettings::get(conn)?.time_zone.tz();
-                    Conversation::release_all_held_by(conn, target, &releaser, now(), zone)?;
+                    let now = TeamSettings::get(conn)?.time_zone.at(now());
+                    Conversation::release_all_held_by(conn, target, &releaser, now)?;
                     format!("{} is deactivated and signed out everywhere.", member.name)
                 }
                 MemberChange::Reactivate => {
@@ -112,15 +112,7 @@ async fn apply(
                 TeamRefusal::OnlyAdminsManageAdmins => StatusCode::FORBIDDEN,
                 TeamRefusal::NotYourself | TeamRefusal::LastAdmin => StatusCode::CONFLICT,
             };
-            render_team(
-                req,
-                pool,
-                user,
-                status,
-                Some(refusal.to_string()),
-                AddForm::default(),
-            )
-            .await
+            render_team(req, pool, user, Shown::refusal(status, refusal.to_string())).await
         }
     }
 }
@@ -133,16 +125,9 @@ pub async fn role(
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let Ok(role) = form.role.parse::<Role>() else {
-        let notice = Some("Choose agent, team lead or admin.".to_owned());
-        return render_team(
-            &req,
-            &pool,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            notice,
-            AddForm::default(),
-        )
-        .await;
+        let notice = "Choose agent, team lead or admin.";
+        let shown = Shown::refusal(StatusCode::UNPROCESSABLE_ENTITY, notice);
+        return render_team(&req, &pool, &user, shown).await;
     };
     apply(
         &req,
@@ -190,15 +175,8 @@ pub async fn password(
     let password = match Password::parse(&form.password) {
         Ok(password) => password,
         Err(reason) => {
-            return render_team(
-                &req,
-                &pool,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(reason.to_owned()),
-                AddForm::default(),
-            )
-            .await;
+            let shown = Shown::refusal(StatusCode::UNPROCESSABLE_ENTITY, reason);
+            return render_team(&req, &pool, &user, shown).await;
         }
     };
     let hash = web::block(move || hash_password(&password)).await??;

@@ -17,8 +17,16 @@ use crate::session::CurrentUser;
 pub struct AddForm {
     pub name: String,
     pub email: String,
-    pub role: String,
+    /// The role chosen, when it was one.
+    pub role: Option<Role>,
     pub errors: Vec<&'static str>,
+}
+
+impl AddForm {
+    /// Whether `role` was the one chosen (so the refused form shows it again).
+    pub fn role_is(&self, role: Role) -> bool {
+        self.role == Some(role)
+    }
 }
 
 #[derive(Template)]
@@ -46,15 +54,47 @@ impl TeamPage {
     }
 }
 
-/// Renders the team page with `status`, a notice and the add form as typed.
+/// What the team page shows besides the team: the status it answers with, a notice, and the add
+/// form (as typed, when it was refused). The default is the plain page.
+#[derive(Default)]
+pub struct Shown {
+    pub status: StatusCode,
+    pub notice: Option<String>,
+    pub add: AddForm,
+}
+
+impl Shown {
+    /// A change refused, and why.
+    pub fn refusal(status: StatusCode, notice: impl Into<String>) -> Shown {
+        Shown {
+            status,
+            notice: Some(notice.into()),
+            add: AddForm::default(),
+        }
+    }
+
+    /// The add form refused, kept as typed with its errors (422).
+    pub fn add_refused(add: AddForm) -> Shown {
+        Shown {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            notice: None,
+            add,
+        }
+    }
+}
+
+/// Renders the team page as `shown`.
 pub async fn render_team(
     req: &HttpRequest,
     pool: &Pool,
     user: &CurrentUser,
-    status: StatusCode,
-    notice: Option<String>,
-    add: AddForm,
+    shown: Shown,
 ) -> Result<HttpResponse, AppError> {
+    let Shown {
+        status,
+        notice,
+        add,
+    } = shown;
     let members = db::run(pool, |conn| Ok(User::list(conn)?)).await?;
     render_with_status(
         status,
@@ -73,5 +113,5 @@ pub async fn list(
     user: CurrentUser,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
-    render_team(&req, &pool, &user, StatusCode::OK, None, AddForm::default()).await
+    render_team(&req, &pool, &user, Shown::default()).await
 }

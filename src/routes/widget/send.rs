@@ -59,6 +59,7 @@ async fn answer(
     after: Option<i64>,
     notice: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
+    let status = sent.status();
     match sent {
         Sent::Done { token } => {
             let view = visitor::view(
@@ -69,11 +70,32 @@ async fn answer(
             .await?;
             let mut chat = admitted.chat(Some(token), &view, after);
             chat.notice = notice;
-            Ok(admitted.json(StatusCode::OK, &chat))
+            Ok(admitted.json(status, &chat))
         }
-        Sent::Refused(reason) => Ok(admitted.error(StatusCode::UNPROCESSABLE_ENTITY, reason)),
-        Sent::Limited(reason) => Ok(admitted.error(StatusCode::TOO_MANY_REQUESTS, reason)),
+        Sent::Refused(reason) | Sent::Limited(reason) => Ok(admitted.error(status, reason)),
     }
+}
+
+/// A widget write from its first steps (`begin`) to its answer: `work` writes, given the form
+/// and the visitor, and says what came of it and what to say once.
+async fn write(
+    req: &HttpRequest,
+    body: &[u8],
+    pool: &Pool,
+    guard: &VisitorGuard,
+    work: impl AsyncFnOnce(WidgetForm, Visitor) -> Result<(Sent, Option<&'static str>), AppError>,
+) -> Result<HttpResponse, AppError> {
+    let Write {
+        admitted,
+        form,
+        who,
+    } = match begin(req, body, pool, guard).await? {
+        Ok(write) => write,
+        Err(refused) => return Ok(refused),
+    };
+    let after = given_after(form.after.as_deref());
+    let (sent, notice) = work(form, who).await?;
+    answer(&admitted, pool, sent, after, notice).await
 }
 
 pub async fn message(
@@ -83,22 +105,16 @@ pub async fn message(
     bot: web::Data<Bot>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    let Write {
-        admitted,
-        form,
-        who,
-    } = match begin(&req, &body, &pool, &guard).await? {
-        Ok(write) => write,
-        Err(refused) => return Ok(refused),
-    };
-    let after = given_after(form.after.as_deref());
-    let typed = VisitorMessage {
-        body: form.body,
-        name: form.name,
-        email: form.email,
-    };
-    let sent = visitor::write(&pool, &bot.into_inner(), &guard, who, typed).await?;
-    answer(&admitted, &pool, sent, after, None).await
+    let bot = bot.into_inner();
+    write(&req, &body, &pool, &guard, async |form, who| {
+        let typed = VisitorMessage {
+            body: form.body,
+            name: form.name,
+            email: form.email,
+        };
+        Ok((visitor::write(&pool, &bot, &guard, who, typed).await?, None))
+    })
+    .await
 }
 
 pub async fn person(
@@ -107,22 +123,9 @@ pub async fn person(
     pool: web::Data<Pool>,
     guard: web::Data<VisitorGuard>,
 ) -> Result<HttpResponse, AppError> {
-    let Write {
-        admitted,
-        form,
-        who,
-    } = match begin(&req, &body, &pool, &guard).await? {
-        Ok(write) => write,
-        Err(refused) => return Ok(refused),
-    };
-    let sent = visitor::ask_for_person(&pool, &guard, who).await?;
-    answer(
-        &admitted,
-        &pool,
-        sent,
-        given_after(form.after.as_deref()),
-        None,
-    )
+    write(&req, &body, &pool, &guard, async |_, who| {
+        Ok((visitor::ask_for_person(&pool, &guard, who).await?, None))
+    })
     .await
 }
 
@@ -134,28 +137,17 @@ async fn feedback(
     guard: web::Data<VisitorGuard>,
     verdict: Verdict,
 ) -> Result<HttpResponse, AppError> {
-    let Write {
-        admitted,
-        form,
-        who,
-    } = match begin(&req, &body, &pool, &guard).await? {
-        Ok(write) => write,
-        Err(refused) => return Ok(refused),
-    };
     let bot = bot.into_inner();
-    let (sent, done) =
-        feedback::answered(&pool, &bot, &guard, who, form.message.as_deref(), verdict).await?;
-    let notice = (done == Feedback::Confirmed).then_some(feedback::THANKS);
-    answer(
-        &admitted,
-        &pool,
-        sent,
-        given_after(form.after.as_deref()),
-        notice,
-    )
+    write(&req, &body, &pool, &guard, async |form, who| {
+        let message = form.message.as_deref();
+        let (sent, done) = feedback::answered(&pool, &bot, &guard, who, message, verdict).await?;
+        Ok((
+            sent,
+            (done == Feedback::Confirmed).then_some(feedback::THANKS),
+        ))
+    })
     .await
 }
-
 /// `POST /widget/api/answered`: "That answered my question" (`message`: the answer).
 pub async fn answered(
     req: HttpRequest,

@@ -11,7 +11,7 @@ use crate::db::Pool;
 use crate::error::AppError;
 use crate::events::Hub;
 use crate::routes::chat::limits::VisitorGuard;
-use crate::routes::chat::verdict::{judge, Judged};
+use crate::routes::chat::verdict::{judge, Judged, VerdictForm};
 use crate::routes::chat::visitor;
 
 pub async fn give(
@@ -30,7 +30,11 @@ pub async fn give(
         Err(refused) => return Ok(refused),
     };
     let token = who.token.clone();
-    match judge(&pool, &guard, &hub, who, &form.answer, &form.comment).await? {
+    let typed = VerdictForm {
+        answer: form.answer,
+        comment: form.comment,
+    };
+    match judge(&pool, &guard, &hub, who, &typed).await? {
         Judged::Stored => {
             let view = visitor::view(
                 &pool,
