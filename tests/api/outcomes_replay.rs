@@ -552,6 +552,9 @@ async fn times_match_a_replayed_history(backend: Backend) {
             .collect();
         assert_eq!(&listed, expected, "{who}: {link}");
         assert!(list.contains("a first response written"), "{list}");
+        if *who != "Everyone" {
+            assert!(list.contains(&format!(" by {who}.")), "{list}");
+        }
     }
 }
 

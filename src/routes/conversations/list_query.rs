@@ -153,6 +153,16 @@ impl ListQuery {
         self.agent == member.to_string()
     }
 
+    /// Whether the report figure is `member`'s first responses.
+    pub fn responded_by_is(&self, member: &i64) -> bool {
+        self.responded_by == member.to_string()
+    }
+
+    /// Whether the report figure is the outcomes `member` changed.
+    pub fn changed_by_is(&self, member: &i64) -> bool {
+        self.changed_by == member.to_string()
+    }
+
     /// The validated filter and position, or every reason the URL was refused.
     pub fn parse(&self, zone: Tz) -> Result<(ConversationFilter, Option<Cursor>), Vec<String>> {
         let mut errors = Vec::new();
