@@ -191,25 +191,48 @@ impl TimeCount {
         crate::models::recount::differences(conn, "time counter", Self::all, Self::rebuild)
     }
 
-    /// (day, metric, member, bucket, count) of every counter of the period, as stored. Read
-    /// whole rather than added up in the database: summing them there twice (by day, by member)
-    /// cost PostgreSQL three times as long as handing over the rows, which are few thousand to a
-    /// few tens of thousands for 90 days.
-    pub fn in_period(
+    /// (metric, member, bucket, count) of the period, added up in the database.
+    pub fn by_member(
         conn: &mut AnyConnection,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> QueryResult<Vec<(NaiveDate, TimeMetric, i64, i32, i64)>> {
+    ) -> QueryResult<Vec<(TimeMetric, i64, i32, i64)>> {
         time_counts::table
             .filter(time_counts::day.between(from, to))
-            .filter(time_counts::count.ne(0))
-            .select((
-                time_counts::day,
+            .group_by((
                 time_counts::metric,
                 time_counts::member_id,
                 time_counts::bucket,
-                time_counts::count,
+            ))
+            .select((
+                time_counts::metric,
+                time_counts::member_id,
+                time_counts::bucket,
+                total(),
             ))
             .load(conn)
     }
+
+    /// (day, metric, bucket, count) of the period, members added up in the database.
+    pub fn by_day(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> QueryResult<Vec<(NaiveDate, TimeMetric, i32, i64)>> {
+        time_counts::table
+            .filter(time_counts::day.between(from, to))
+            .group_by((time_counts::day, time_counts::metric, time_counts::bucket))
+            .select((
+                time_counts::day,
+                time_counts::metric,
+                time_counts::bucket,
+                total(),
+            ))
+            .load(conn)
+    }
+}
+
+fn total() -> crate::db::fixed_sql::FixedSql<diesel::sql_types::BigInt> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both databases.
+    crate::db::fixed_sql::fixed("CAST(SUM(time_counts.count) AS BIGINT)")
 }
