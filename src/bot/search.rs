@@ -28,6 +28,9 @@ pub struct ArticleText {
     pub title: String,
     pub slug: String,
     pub body: String,
+    /// How customers ask about the article's topic (its "Also asked as" line): searched like
+    /// the title, never quoted.
+    pub also_asked: String,
 }
 
 /// The bot's view of stored articles.
@@ -39,6 +42,7 @@ pub fn articles_of(articles: Vec<crate::models::article::Article>) -> Vec<Articl
             title: a.title,
             slug: a.slug,
             body: a.body,
+            also_asked: a.also_asked,
         })
         .collect()
 }
@@ -53,6 +57,8 @@ const PASSAGES_LOOKED_AT: usize = 60;
 /// A title match weighs as much as a match in a passage (each passage is indexed with its
 /// title, so a title match counts once per passage anyway).
 const TITLE_BOOST: f32 = 1.0;
+/// A match in the article's "Also asked as" line weighs this much of one in a passage.
+const ASKED_BOOST: f32 = 1.0;
 /// Articles are ranked by score × (this + coverage): coverage decides between close scores.
 const COVERAGE_BASE: f32 = 0.25;
 /// A content word matched only through a paraphrase counts this much towards coverage.
@@ -64,6 +70,7 @@ pub struct KnowledgeIndex {
     reader: IndexReader,
     title: Field,
     body: Field,
+    asked: Field,
     analyzer: TextAnalyzer,
     articles: Vec<ArticleText>,
     passages: Vec<Passage>,
@@ -110,7 +117,8 @@ impl KnowledgeIndex {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let title = schema.add_text_field("title", text.clone());
-        let body = schema.add_text_field("body", text);
+        let body = schema.add_text_field("body", text.clone());
+        let asked = schema.add_text_field("asked", text);
         let passage = schema.add_u64_field(PASSAGE_FIELD, FAST);
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(ANALYZER, words::analyzer());
@@ -130,6 +138,7 @@ impl KnowledgeIndex {
                 writer.add_document(doc!(
                     title => article.title.clone(),
                     body => text.clone(),
+                    asked => article.also_asked.clone(),
                     passage => passages_of.len() as u64,
                 ))?;
                 passages_of.push(Passage {
@@ -137,7 +146,7 @@ impl KnowledgeIndex {
                     text,
                 });
             }
-            let all = format!("{} {}", article.title, article.body);
+            let all = format!("{} {} {}", article.title, article.body, article.also_asked);
             for word in surface_words(&all) {
                 *vocabulary.entry(word).or_default() += 1;
             }
@@ -156,6 +165,7 @@ impl KnowledgeIndex {
             reader,
             title,
             body,
+            asked,
             analyzer,
             articles,
             passages: passages_of,
@@ -230,7 +240,11 @@ impl KnowledgeIndex {
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (stem, weight) in &question.terms {
-            for (field, boost) in [(self.title, TITLE_BOOST), (self.body, 1.0)] {
+            for (field, boost) in [
+                (self.title, TITLE_BOOST),
+                (self.body, 1.0),
+                (self.asked, ASKED_BOOST),
+            ] {
                 let term = TermQuery::new(
                     Term::from_field_text(field, stem),
                     IndexRecordOption::WithFreqs,

@@ -130,6 +130,7 @@ diesel::table! {
         published -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        also_asked -> Text,
     }
 }
 

@@ -109,6 +109,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                     title: demo.title(),
                     slug: demo.slug,
                     body: demo.body(),
+                    also_asked: demo.also_asked(),
                     published: true,
                     created_at: created,
                     updated_at: created,

@@ -98,6 +98,7 @@ fn team_and_articles(conn: &mut AnyConnection) -> anyhow::Result<(Vec<User>, Use
                     title: &title,
                     slug: &slug,
                     body: "Steps, details and when to contact us.",
+                    also_asked: "",
                     published: true,
                     created_at: now,
                     updated_at: now,

@@ -21,6 +21,7 @@ pub fn demo_knowledge_base(app: &TestApp) {
                 title: demo.title(),
                 slug: demo.slug,
                 body: demo.body(),
+                also_asked: demo.also_asked(),
                 published: true,
                 created_at: now,
                 updated_at: now,

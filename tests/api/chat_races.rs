@@ -25,6 +25,7 @@ async fn a_message_written_while_the_team_closes_is_not_answered_in_the_closed_c
             title: "Reset your password",
             slug: "reset-password",
             body: "Forgot your password? Use the reset link on the sign-in page.",
+            also_asked: "",
             published: true,
             created_at: now,
             updated_at: now,
