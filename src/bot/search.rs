@@ -78,6 +78,8 @@ pub struct KnowledgeIndex {
     vocabulary: Vocabulary,
     /// The stems of each article (title and text).
     article_stems: Vec<HashSet<String>>,
+    /// The stems of each article's title and of each of its "Also asked as" phrasings.
+    phrasings: Vec<Vec<Vec<String>>>,
 }
 
 /// An article that answers the question, with its best passage.
@@ -95,6 +97,11 @@ pub struct Match {
     pub coverage: f32,
     /// Which of the question's content words the article has (by position in `asked`).
     covered: Vec<bool>,
+    /// How much the question asks: its content words weighted by rarity, as in `coverage`.
+    pub asked_weight: f32,
+    /// The question has every word of the article's title or of one of its "Also asked as"
+    /// phrasings (in any order, or their paraphrases): it asks what the article is about.
+    pub says_a_phrasing: bool,
 }
 
 impl Match {
@@ -128,6 +135,7 @@ impl KnowledgeIndex {
         let mut passages_of = Vec::new();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut article_stems = Vec::new();
+        let mut phrasings = Vec::new();
         let mut article_frequency: HashMap<String, u32> = HashMap::new();
         for (number, article) in articles.iter().enumerate() {
             let mut texts = passages::split(&article.title, &article.body);
@@ -155,6 +163,13 @@ impl KnowledgeIndex {
                 *article_frequency.entry(stem.clone()).or_default() += 1;
             }
             article_stems.push(stems);
+            phrasings.push(
+                std::iter::once(article.title.as_str())
+                    .chain(article.also_asked.split(','))
+                    .map(|p| words::stems(&mut analyzer, p))
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            );
         }
         writer.commit()?;
         let reader = index
@@ -174,6 +189,7 @@ impl KnowledgeIndex {
                 stems: article_frequency,
             },
             article_stems,
+            phrasings,
         })
     }
 
@@ -211,7 +227,7 @@ impl KnowledgeIndex {
         (1.0 + n / (1.0 + df)).ln()
     }
 
-    fn coverage(&self, article: usize, question: &Question) -> (f32, Vec<bool>) {
+    fn coverage(&self, article: usize, question: &Question) -> (f32, Vec<bool>, f32) {
         let stems = &self.article_stems[article];
         let mut total = 0.0;
         let mut have = 0.0;
@@ -230,7 +246,15 @@ impl KnowledgeIndex {
             covered.push(credit > 0.0);
         }
         let coverage = if total > 0.0 { have / total } else { 0.0 };
-        (coverage, covered)
+        (coverage, covered, total)
+    }
+
+    /// Whether `said` (the question's stems and their paraphrases) has every stem of the
+    /// article's title or of one of its "Also asked as" phrasings.
+    fn says_a_phrasing(&self, article: usize, said: &HashSet<&str>) -> bool {
+        self.phrasings[article]
+            .iter()
+            .any(|phrasing| phrasing.iter().all(|stem| said.contains(stem.as_str())))
     }
 
     /// The articles that match `question`, best first.
@@ -258,6 +282,7 @@ impl KnowledgeIndex {
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(PASSAGES_LOOKED_AT))?;
+        let said = question.said();
         let mut by_article: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         let mut columns = HashMap::new();
         for (score, address) in top {
@@ -286,15 +311,17 @@ impl KnowledgeIndex {
                 let score = scored[0].0
                     + scored.get(1).map_or(0.0, |s| 0.3 * s.0)
                     + scored.get(2).map_or(0.0, |s| 0.1 * s.0);
-                let (coverage, covered) = self.coverage(article, question);
+                let (coverage, covered, asked_weight) = self.coverage(article, question);
                 let passage = scored[0].1;
                 Match {
+                    says_a_phrasing: self.says_a_phrasing(article, &said),
                     article,
                     passage,
                     score,
                     strength: score / self.largest_idf(),
                     coverage,
                     covered,
+                    asked_weight,
                 }
             })
             .collect();
