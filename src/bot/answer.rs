@@ -10,11 +10,12 @@ use super::search::{KnowledgeIndex, Match, Question};
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
 /// The strength (BM25 in units of the largest IDF) × coverage × support that counts as full
 /// confidence.
-const SURE_AT: f32 = 3.0;
-/// The rarity-weighted content a question needs to have before its coverage counts in full:
-/// a question of one or two common shop words ("who makes your frames") is weak evidence
-/// however well they match. Support is asked / (asked + this).
-const SUPPORT_PRIOR: f32 = 3.0;
+const SURE_AT: f32 = 2.1;
+/// How much a question must ask before its coverage counts in full: a question of one or two
+/// common shop words ("who makes your frames") is weak evidence however well they match.
+/// Support is asked / (asked + this), asked in units of the rarest word's weight: a question
+/// of one word found in a single article gets about half.
+const SUPPORT_PRIOR: f32 = 1.0;
 /// A question that says one of the article's own phrasings in full (its title or an "Also
 /// asked as" line) asks what the article is about: its strength counts this many times.
 const PHRASING_FACTOR: f32 = 3.0;

@@ -59,6 +59,8 @@ const PASSAGES_LOOKED_AT: usize = 60;
 const TITLE_BOOST: f32 = 1.0;
 /// A match in the article's "Also asked as" line weighs this much of one in a passage.
 const ASKED_BOOST: f32 = 1.0;
+/// An article scores its best passage, and these shares of its second and third best.
+const PASSAGE_SHARES: [f32; 3] = [1.0, 0.3, 0.1];
 /// Articles are ranked by score × (this + coverage): coverage decides between close scores.
 const COVERAGE_BASE: f32 = 0.25;
 /// A content word matched only through a paraphrase counts this much towards coverage.
@@ -89,15 +91,18 @@ pub struct Match {
     pub passage: usize,
     /// The article's score (BM25 of its best passage, plus a little for each further one).
     pub score: f32,
-    /// The score in units of the rarest word's weight (BM25's largest IDF with this many
-    /// passages), so that it reads the same in a small knowledge base and a large one.
+    /// The score per passage counted (so an article of one paragraph is not weaker than one
+    /// of four that repeat its title), in units of the rarest word's weight (BM25's largest
+    /// IDF with this many passages), so that it reads the same in a small knowledge base and a
+    /// large one.
     pub strength: f32,
     /// The share of the question's content words the article has, weighted by how rare each
     /// word is across the knowledge base (0 to 1).
     pub coverage: f32,
     /// Which of the question's content words the article has (by position in `asked`).
     covered: Vec<bool>,
-    /// How much the question asks: its content words weighted by rarity, as in `coverage`.
+    /// How much the question asks: its content words weighted by rarity, as in `coverage`, in
+    /// units of the rarest word's weight.
     pub asked_weight: f32,
     /// The question has every word of the article's title or of one of its "Also asked as"
     /// phrasings (in any order, or their paraphrases): it asks what the article is about.
@@ -246,7 +251,9 @@ impl KnowledgeIndex {
             covered.push(credit > 0.0);
         }
         let coverage = if total > 0.0 { have / total } else { 0.0 };
-        (coverage, covered, total)
+        // In units of the rarest word's weight, so it reads the same in any knowledge base.
+        let asked_weight = total / (1.0 + self.articles.len() as f32).ln();
+        (coverage, covered, asked_weight)
     }
 
     /// Whether `said` (the question's stems and their paraphrases) has every stem of the
@@ -308,9 +315,12 @@ impl KnowledgeIndex {
             .into_iter()
             .map(|(article, mut scored)| {
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                let score = scored[0].0
-                    + scored.get(1).map_or(0.0, |s| 0.3 * s.0)
-                    + scored.get(2).map_or(0.0, |s| 0.1 * s.0);
+                let (score, weights) = scored
+                    .iter()
+                    .zip(PASSAGE_SHARES)
+                    .fold((0.0, 0.0), |(score, weights), ((s, _), w)| {
+                        (score + w * s, weights + w)
+                    });
                 let (coverage, covered, asked_weight) = self.coverage(article, question);
                 let passage = scored[0].1;
                 Match {
@@ -318,7 +328,7 @@ impl KnowledgeIndex {
                     article,
                     passage,
                     score,
-                    strength: score / self.largest_idf(),
+                    strength: score / weights / self.largest_idf(),
                     coverage,
                     covered,
                     asked_weight,
