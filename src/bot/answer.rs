@@ -4,9 +4,10 @@
 
 use super::search::{KnowledgeIndex, Match, Question};
 
-/// The confidence below which the bot declines, unless set otherwise
-/// (`HEARKEN_BOT_MIN_CONFIDENCE`). Tuned on two thirds of the demo's evaluation set (the
-/// lowest threshold that declines 90% of its uncovered questions).
+/// The confidence below which the bot declines, unless the team sets another on the Settings
+/// page (the default of `team_settings.bot_min_confidence` is the same). Tuned on two thirds
+/// of the demo's evaluation set (the lowest threshold that declines 90% of its uncovered
+/// questions).
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
 /// The strength (BM25 in units of the largest IDF) × coverage × support that counts as full
 /// confidence.

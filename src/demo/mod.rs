@@ -128,6 +128,7 @@ pub fn load(conn: &mut AnyConnection) -> anyhow::Result<DemoOutcome> {
                 auto_close_outcome: Outcome::Resolved,
                 updated_at: now,
                 came_back_days: 3,
+                bot_min_confidence: crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
             },
         )?;
         // The demo's bot answers are the real bot's, from the articles just written.
