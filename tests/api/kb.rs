@@ -212,6 +212,9 @@ async fn the_bot_finds_an_article_by_how_customers_ask(backend: Backend) {
 
     let editor = app.get_html("/kb/klarna-financing/edit").await;
     assert!(editor.contains(">pay off bit by bit, pay in parts</textarea>"));
+    assert!(app.get_html("/kb/klarna-financing").await.contains(
+        "Also asked as (the bot's, not shown to visitors): pay off bit by bit, pay in parts"
+    ));
     let after = app.new_visitor();
     after
         .submit("/chat", "/chat/messages", &[("body", question)])
