@@ -53,6 +53,7 @@ fn articles(n: usize) -> Vec<ArticleText> {
                         .replace("30 days", &format!("{} days", 14 + i % 30))
                         .replace("Hamburg", place)
                 ),
+                also_asked: base.also_asked.clone(),
             }
         })
         .collect()

@@ -156,21 +156,27 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let articles = if demo_articles {
-                crate::bot::eval_run::demo_articles()
+            // The database's articles at the team's confidence setting, or the demo's at the
+            // default.
+            let (articles, min_confidence) = if demo_articles {
+                (
+                    crate::bot::eval_run::demo_articles(),
+                    crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
+                )
             } else {
                 let pool = prepare_database(&config)?;
                 let mut conn = pool.get()?;
-                crate::bot::search::articles_of(crate::models::article::Article::published(
-                    &mut conn,
-                )?)
+                (
+                    crate::bot::search::articles_of(crate::models::article::Article::published(
+                        &mut conn,
+                    )?),
+                    crate::models::team_settings::TeamSettings::get(&mut conn)?.bot_min_confidence,
+                )
             };
             let contender = if baseline {
                 crate::bot::eval_run::Contender::WordOverlap
             } else {
-                crate::bot::eval_run::Contender::Bot {
-                    min_confidence: config.bot.bot_min_confidence,
-                }
+                crate::bot::eval_run::Contender::Bot { min_confidence }
             };
             print!(
                 "{}",

@@ -144,17 +144,6 @@ pub struct Config {
 #[derive(clap::Args, Clone, Debug, PartialEq)]
 #[command(next_help_heading = SETTINGS_HEADING)]
 pub struct BotSettings {
-    /// How sure the bot must be to answer, from 0 to 1 (the share of the question's words, weighted by rarity, that the best article has, times how strongly its best passage matches); below it, it says it cannot answer and passes the conversation to the team
-    #[arg(
-        long,
-        env = "HEARKEN_BOT_MIN_CONFIDENCE",
-        value_name = "HEARKEN_BOT_MIN_CONFIDENCE",
-        default_value_t = crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
-        value_parser = share,
-        global = true
-    )]
-    pub bot_min_confidence: f32,
-
     /// An OpenAI-compatible chat-completions address (a local Ollama, llama.cpp or vLLM server, or a hosted one, e.g. http://127.0.0.1:11434/v1) that writes the bot's replies from the passages it found. Unset: the bot quotes the passages itself
     #[arg(
         long,
@@ -199,7 +188,6 @@ pub struct BotSettings {
 impl Default for BotSettings {
     fn default() -> Self {
         BotSettings {
-            bot_min_confidence: crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
             llm_url: None,
             llm_model: "llama3.2".to_owned(),
             llm_key: None,
@@ -218,15 +206,6 @@ impl BotSettings {
             timeout: std::time::Duration::from_millis(self.llm_timeout_ms),
         })
     }
-}
-
-fn share(value: &str) -> Result<f32, String> {
-    value
-        .trim()
-        .parse::<f32>()
-        .ok()
-        .filter(|v| (0.0..=1.0).contains(v))
-        .ok_or_else(|| "must be a number from 0 to 1, like 0.5".to_owned())
 }
 
 impl Config {

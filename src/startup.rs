@@ -275,7 +275,6 @@ fn serve(
     let team_settings = web::Data::from(hub.settings());
     let bot = web::Data::new(crate::bot::Bot {
         knowledge: hub.knowledge(),
-        min_confidence: config.bot.bot_min_confidence,
         llm: config.bot.llm(),
     });
     let hub = web::Data::from(hub);

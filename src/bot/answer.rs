@@ -4,11 +4,22 @@
 
 use super::search::{KnowledgeIndex, Match, Question};
 
-/// The confidence below which the bot declines, unless set otherwise
-/// (`HEARKEN_BOT_MIN_CONFIDENCE`). Tuned on two thirds of the demo's evaluation set.
+/// The confidence below which the bot declines, unless the team sets another on the Settings
+/// page (the default of `team_settings.bot_min_confidence` is the same). Tuned on two thirds
+/// of the demo's evaluation set (the lowest threshold that declines 90% of its uncovered
+/// questions).
 pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
-/// The strength (BM25 in units of the largest IDF) × coverage that counts as full confidence.
-const SURE_AT: f32 = 2.42;
+/// The strength (BM25 in units of the largest IDF) × coverage × support that counts as full
+/// confidence.
+const SURE_AT: f32 = 2.1;
+/// How much a question must ask before its coverage counts in full: a question of one or two
+/// common shop words ("who makes your frames") is weak evidence however well they match.
+/// Support is asked / (asked + this), asked in units of the rarest word's weight: a question
+/// of one word found in a single article gets about half.
+const SUPPORT_PRIOR: f32 = 1.0;
+/// A question that says one of the article's own phrasings in full (its title or an "Also
+/// asked as" line) asks what the article is about: its strength counts this many times.
+const PHRASING_FACTOR: f32 = 3.0;
 /// A second article is quoted too when it answers another part of the question and scores at
 /// least this share of the first.
 const SECOND_SHARE: f32 = 0.6;
@@ -47,9 +58,17 @@ impl Found {
 /// How sure the bot is that `found` answers the question, from 0 to 1: the share of the
 /// question's content words the article has (weighted by rarity, see `search`) times how
 /// strongly its best passage matches (BM25), so that neither a few common words matched well
-/// nor many words scattered thinly through a long article are enough.
+/// nor many words scattered thinly through a long article are enough; times the question's
+/// support (how much it asks, so a short question of common words is weak evidence); three
+/// times as much when the question says one of the article's own phrasings in full.
 pub fn confidence(found: &Match) -> f32 {
-    (found.coverage * found.strength / SURE_AT).min(1.0)
+    let support = found.asked_weight / (found.asked_weight + SUPPORT_PRIOR);
+    let phrasing = if found.says_a_phrasing {
+        PHRASING_FACTOR
+    } else {
+        1.0
+    };
+    (found.coverage * support * phrasing * found.strength / SURE_AT).min(1.0)
 }
 
 /// Searches `index` for `text` and decides whether the best article answers it.

@@ -119,6 +119,7 @@ pub fn demo_articles() -> Vec<ArticleText> {
             title: demo.title().to_owned(),
             slug: demo.slug.to_owned(),
             body: demo.body().to_owned(),
+            also_asked: demo.also_asked().to_owned(),
         })
         .collect()
 }

@@ -38,7 +38,8 @@ const HOW_TO_REACH: &str = "How can I call or email the team?";
 /// How the bot says the team cannot join the chat now, worked out with no transaction open
 /// (searching the index is slow work): the help center's contact passage when it has one.
 pub fn plan_redirect(conn: &mut AnyConnection, bot: &Bot) -> QueryResult<(String, Vec<i64>)> {
-    let quotes: Vec<Quoted> = find_quotes(conn, bot, HOW_TO_REACH)?;
+    let min_confidence = TeamSettings::get(conn)?.bot_min_confidence;
+    let quotes: Vec<Quoted> = find_quotes(conn, bot, HOW_TO_REACH, min_confidence)?;
     let Some(contact) = quotes.first() else {
         return Ok((
             "Sorry that didn't help. The team isn't available in this chat right now; please \

@@ -92,12 +92,14 @@ pub enum Plan {
     Apologise(&'static str),
 }
 
-/// The passages that answer `question`, or none when the bot is not confident enough (or its
-/// index cannot be built: then the team is asked, as for a question it cannot answer).
+/// The passages that answer `question`, or none when the bot is less sure than
+/// `min_confidence` (the team's setting) or its index cannot be built (then the team is asked,
+/// as for a question it cannot answer).
 pub fn find_quotes(
     conn: &mut AnyConnection,
     bot: &Bot,
     question: &str,
+    min_confidence: f32,
 ) -> QueryResult<Vec<Quoted>> {
     let index = match bot.knowledge.current(conn) {
         Ok(index) => index,
@@ -107,7 +109,7 @@ pub fn find_quotes(
             return Ok(Vec::new());
         }
     };
-    match answer::find(&index, question, bot.min_confidence) {
+    match answer::find(&index, question, min_confidence) {
         Ok(found) => Ok(answer::quotes(&index, &found)),
         Err(error) => {
             tracing::error!(%error, "the bot's search failed");
@@ -141,7 +143,7 @@ pub fn plan(conn: &mut AnyConnection, bot: &Bot, body: &str) -> QueryResult<Plan
     if settings.human_support_enabled && wants_a_person(body) {
         return Ok(Plan::Escalate(SystemEvent::CustomerRequestedHuman));
     }
-    let quotes = find_quotes(conn, bot, body)?;
+    let quotes = find_quotes(conn, bot, body, settings.bot_min_confidence)?;
     Ok(if !quotes.is_empty() {
         Plan::Quote(quotes)
     } else if settings.human_support_enabled {

@@ -19,11 +19,10 @@ pub mod words;
 
 use std::sync::Arc;
 
-/// What the bot needs besides the database: this instance's index of the knowledge base, how
-/// sure it must be to answer, and the optional language model.
+/// What the bot needs besides the database (where the team's settings say how sure it must be
+/// to answer): this instance's index of the knowledge base, and the optional language model.
 pub struct Bot {
     pub knowledge: Arc<knowledge::Knowledge>,
-    pub min_confidence: f32,
     pub llm: Option<llm::LlmConfig>,
 }
 

@@ -47,6 +47,16 @@ impl Question {
     pub fn asked_count(&self) -> usize {
         self.asked.len()
     }
+
+    /// The stems the customer said, and those of the help center's words for their
+    /// paraphrases.
+    pub(super) fn said(&self) -> HashSet<&str> {
+        self.asked
+            .iter()
+            .flat_map(|a| std::iter::once(&a.stem).chain(&a.alternatives))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// The words the articles use: as written (with how often), for correcting typos; and as stems

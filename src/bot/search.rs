@@ -28,6 +28,9 @@ pub struct ArticleText {
     pub title: String,
     pub slug: String,
     pub body: String,
+    /// How customers ask about the article's topic (its "Also asked as" line): searched like
+    /// the title, never quoted.
+    pub also_asked: String,
 }
 
 /// The bot's view of stored articles.
@@ -39,6 +42,7 @@ pub fn articles_of(articles: Vec<crate::models::article::Article>) -> Vec<Articl
             title: a.title,
             slug: a.slug,
             body: a.body,
+            also_asked: a.also_asked,
         })
         .collect()
 }
@@ -53,6 +57,10 @@ const PASSAGES_LOOKED_AT: usize = 60;
 /// A title match weighs as much as a match in a passage (each passage is indexed with its
 /// title, so a title match counts once per passage anyway).
 const TITLE_BOOST: f32 = 1.0;
+/// A match in the article's "Also asked as" line weighs this much of one in a passage.
+const ASKED_BOOST: f32 = 1.0;
+/// An article scores its best passage, and these shares of its second and third best.
+const PASSAGE_SHARES: [f32; 3] = [1.0, 0.3, 0.1];
 /// Articles are ranked by score × (this + coverage): coverage decides between close scores.
 const COVERAGE_BASE: f32 = 0.25;
 /// A content word matched only through a paraphrase counts this much towards coverage.
@@ -64,6 +72,7 @@ pub struct KnowledgeIndex {
     reader: IndexReader,
     title: Field,
     body: Field,
+    asked: Field,
     analyzer: TextAnalyzer,
     articles: Vec<ArticleText>,
     passages: Vec<Passage>,
@@ -71,6 +80,8 @@ pub struct KnowledgeIndex {
     vocabulary: Vocabulary,
     /// The stems of each article (title and text).
     article_stems: Vec<HashSet<String>>,
+    /// The stems of each article's title and of each of its "Also asked as" phrasings.
+    phrasings: Vec<Vec<Vec<String>>>,
 }
 
 /// An article that answers the question, with its best passage.
@@ -80,14 +91,22 @@ pub struct Match {
     pub passage: usize,
     /// The article's score (BM25 of its best passage, plus a little for each further one).
     pub score: f32,
-    /// The score in units of the rarest word's weight (BM25's largest IDF with this many
-    /// passages), so that it reads the same in a small knowledge base and a large one.
+    /// The score per passage counted (so an article of one paragraph is not weaker than one
+    /// of four that repeat its title), in units of the rarest word's weight (BM25's largest
+    /// IDF with this many passages), so that it reads the same in a small knowledge base and a
+    /// large one.
     pub strength: f32,
     /// The share of the question's content words the article has, weighted by how rare each
     /// word is across the knowledge base (0 to 1).
     pub coverage: f32,
     /// Which of the question's content words the article has (by position in `asked`).
     covered: Vec<bool>,
+    /// How much the question asks: its content words weighted by rarity, as in `coverage`, in
+    /// units of the rarest word's weight.
+    pub asked_weight: f32,
+    /// The question has every word of the article's title or of one of its "Also asked as"
+    /// phrasings (in any order, or their paraphrases): it asks what the article is about.
+    pub says_a_phrasing: bool,
 }
 
 impl Match {
@@ -110,7 +129,8 @@ impl KnowledgeIndex {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let title = schema.add_text_field("title", text.clone());
-        let body = schema.add_text_field("body", text);
+        let body = schema.add_text_field("body", text.clone());
+        let asked = schema.add_text_field("asked", text);
         let passage = schema.add_u64_field(PASSAGE_FIELD, FAST);
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(ANALYZER, words::analyzer());
@@ -120,6 +140,7 @@ impl KnowledgeIndex {
         let mut passages_of = Vec::new();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut article_stems = Vec::new();
+        let mut phrasings = Vec::new();
         let mut article_frequency: HashMap<String, u32> = HashMap::new();
         for (number, article) in articles.iter().enumerate() {
             let mut texts = passages::split(&article.title, &article.body);
@@ -130,6 +151,7 @@ impl KnowledgeIndex {
                 writer.add_document(doc!(
                     title => article.title.clone(),
                     body => text.clone(),
+                    asked => article.also_asked.clone(),
                     passage => passages_of.len() as u64,
                 ))?;
                 passages_of.push(Passage {
@@ -137,7 +159,7 @@ impl KnowledgeIndex {
                     text,
                 });
             }
-            let all = format!("{} {}", article.title, article.body);
+            let all = format!("{} {} {}", article.title, article.body, article.also_asked);
             for word in surface_words(&all) {
                 *vocabulary.entry(word).or_default() += 1;
             }
@@ -146,6 +168,13 @@ impl KnowledgeIndex {
                 *article_frequency.entry(stem.clone()).or_default() += 1;
             }
             article_stems.push(stems);
+            phrasings.push(
+                std::iter::once(article.title.as_str())
+                    .chain(article.also_asked.split(','))
+                    .map(|p| words::stems(&mut analyzer, p))
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            );
         }
         writer.commit()?;
         let reader = index
@@ -156,6 +185,7 @@ impl KnowledgeIndex {
             reader,
             title,
             body,
+            asked,
             analyzer,
             articles,
             passages: passages_of,
@@ -164,6 +194,7 @@ impl KnowledgeIndex {
                 stems: article_frequency,
             },
             article_stems,
+            phrasings,
         })
     }
 
@@ -201,7 +232,7 @@ impl KnowledgeIndex {
         (1.0 + n / (1.0 + df)).ln()
     }
 
-    fn coverage(&self, article: usize, question: &Question) -> (f32, Vec<bool>) {
+    fn coverage(&self, article: usize, question: &Question) -> (f32, Vec<bool>, f32) {
         let stems = &self.article_stems[article];
         let mut total = 0.0;
         let mut have = 0.0;
@@ -220,7 +251,17 @@ impl KnowledgeIndex {
             covered.push(credit > 0.0);
         }
         let coverage = if total > 0.0 { have / total } else { 0.0 };
-        (coverage, covered)
+        // In units of the rarest word's weight, so it reads the same in any knowledge base.
+        let asked_weight = total / (1.0 + self.articles.len() as f32).ln();
+        (coverage, covered, asked_weight)
+    }
+
+    /// Whether `said` (the question's stems and their paraphrases) has every stem of the
+    /// article's title or of one of its "Also asked as" phrasings.
+    fn says_a_phrasing(&self, article: usize, said: &HashSet<&str>) -> bool {
+        self.phrasings[article]
+            .iter()
+            .any(|phrasing| phrasing.iter().all(|stem| said.contains(stem.as_str())))
     }
 
     /// The articles that match `question`, best first.
@@ -230,7 +271,11 @@ impl KnowledgeIndex {
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (stem, weight) in &question.terms {
-            for (field, boost) in [(self.title, TITLE_BOOST), (self.body, 1.0)] {
+            for (field, boost) in [
+                (self.title, TITLE_BOOST),
+                (self.body, 1.0),
+                (self.asked, ASKED_BOOST),
+            ] {
                 let term = TermQuery::new(
                     Term::from_field_text(field, stem),
                     IndexRecordOption::WithFreqs,
@@ -244,6 +289,7 @@ impl KnowledgeIndex {
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(PASSAGES_LOOKED_AT))?;
+        let said = question.said();
         let mut by_article: HashMap<usize, Vec<(f32, usize)>> = HashMap::new();
         let mut columns = HashMap::new();
         for (score, address) in top {
@@ -269,18 +315,23 @@ impl KnowledgeIndex {
             .into_iter()
             .map(|(article, mut scored)| {
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                let score = scored[0].0
-                    + scored.get(1).map_or(0.0, |s| 0.3 * s.0)
-                    + scored.get(2).map_or(0.0, |s| 0.1 * s.0);
-                let (coverage, covered) = self.coverage(article, question);
+                let (score, weights) = scored
+                    .iter()
+                    .zip(PASSAGE_SHARES)
+                    .fold((0.0, 0.0), |(score, weights), ((s, _), w)| {
+                        (score + w * s, weights + w)
+                    });
+                let (coverage, covered, asked_weight) = self.coverage(article, question);
                 let passage = scored[0].1;
                 Match {
+                    says_a_phrasing: self.says_a_phrasing(article, &said),
                     article,
                     passage,
                     score,
-                    strength: score / self.largest_idf(),
+                    strength: score / weights / self.largest_idf(),
                     coverage,
                     covered,
+                    asked_weight,
                 }
             })
             .collect();

@@ -130,6 +130,7 @@ diesel::table! {
         published -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        also_asked -> Text,
     }
 }
 
@@ -156,6 +157,7 @@ diesel::table! {
         widget_launcher_text -> Text,
         widget_origins -> Text,
         came_back_days -> Integer,
+        bot_min_confidence -> Float,
     }
 }
 

@@ -3,8 +3,9 @@
 
 /// A knowledge-base article of the demo shop (Ridgeline Cycles, an online bike shop in
 /// Hamburg): its address, its text (`articles/{slug}.txt`: the title line, a blank line, then
-/// paragraphs), a question customers ask about it, and how often conversations citing it end
-/// unresolved (per cent), so that the reports have something to find.
+/// paragraphs, the last one starting "Also asked as:"), a question customers ask about it, and
+/// how often conversations citing it end unresolved (per cent), so that the reports have
+/// something to find.
 pub struct DemoArticle {
     pub slug: &'static str,
     text: &'static str,
@@ -18,12 +19,23 @@ impl DemoArticle {
     }
 
     pub fn body(&self) -> &'static str {
+        let rest = self.text.split_once('\n').map_or("", |(_, rest)| rest);
+        rest.split_once(ALSO_ASKED)
+            .map_or(rest, |(body, _)| body)
+            .trim()
+    }
+
+    /// The article's "Also asked as" line: how customers ask about its topic, for the bot.
+    pub fn also_asked(&self) -> &'static str {
         self.text
-            .split_once('\n')
-            .map_or("", |(_, rest)| rest)
+            .split_once(ALSO_ASKED)
+            .map_or("", |(_, asked)| asked)
             .trim()
     }
 }
+
+/// Starts the last paragraph of an article's file: the phrasings the bot also matches.
+const ALSO_ASKED: &str = "\nAlso asked as:";
 
 macro_rules! article {
     ($slug:literal, $question:literal, $unresolved:literal) => {

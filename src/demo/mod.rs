@@ -88,6 +88,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> anyhow::Result<Dem
                     title: demo.title(),
                     slug: demo.slug,
                     body: demo.body(),
+                    also_asked: demo.also_asked(),
                     published: true,
                     created_at: created,
                     updated_at: created,
@@ -106,6 +107,7 @@ pub fn load(conn: &mut AnyConnection, password_hash: &str) -> anyhow::Result<Dem
                 auto_close_outcome: Outcome::Resolved,
                 updated_at: now,
                 came_back_days: 3,
+                bot_min_confidence: crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
             },
         )?;
         // The demo's bot answers are the real bot's, from the articles just written.

@@ -8,6 +8,8 @@ pub struct ArticleInput {
     pub title: String,
     pub slug: String,
     pub body: String,
+    /// The "Also asked as" phrasings, tidied to one comma-separated line.
+    pub also_asked: String,
     pub published: bool,
 }
 
@@ -24,11 +26,22 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').chars().take(80).collect()
 }
 
+/// The "Also asked as" phrasings as the editor typed them (separated by commas or lines), as
+/// one line: "money back, reimbursement".
+pub fn tidy_phrasings(text: &str) -> String {
+    text.split([',', '\n'])
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Checks an article; an empty slug is made from the title.
 pub fn parse_article(
     title: &str,
     slug: &str,
     body: &str,
+    also_asked: &str,
     published: bool,
 ) -> Result<ArticleInput, Vec<&'static str>> {
     let mut errors = Vec::new();
@@ -64,11 +77,18 @@ pub fn parse_article(
     } else if !free_of_control_characters(body, true) {
         errors.push("Articles cannot contain control characters.");
     }
+    let also_asked = tidy_phrasings(also_asked);
+    if also_asked.chars().count() > 2_000 {
+        errors.push("\"Also asked as\" can be at most 2,000 characters.");
+    } else if !free_of_control_characters(&also_asked, false) {
+        errors.push("\"Also asked as\" cannot contain control characters.");
+    }
     if errors.is_empty() {
         Ok(ArticleInput {
             title: title.to_owned(),
             slug,
             body: body.to_owned(),
+            also_asked,
             published,
         })
     } else {
@@ -87,10 +107,20 @@ mod tests {
             "when-will-i-get-my-refund"
         );
         assert_eq!(
-            parse_article("Reset", "", "Text", true).unwrap().slug,
+            parse_article("Reset", "", "Text", "", true).unwrap().slug,
             "reset"
         );
-        assert!(parse_article("Reset", "Bad Slug", "Text", true).is_err());
-        assert!(parse_article("", "", "", false).unwrap_err().len() == 2);
+        assert!(parse_article("Reset", "Bad Slug", "Text", "", true).is_err());
+        assert!(parse_article("", "", "", "", false).unwrap_err().len() == 2);
+    }
+
+    #[test]
+    fn phrasings_become_one_line() {
+        assert_eq!(
+            tidy_phrasings(" money back,\r\nreimbursement ,, \n  where is   my refund\n"),
+            "money back, reimbursement, where is my refund"
+        );
+        let long = "refund, ".repeat(300);
+        assert!(parse_article("Refunds", "", "Text", &long, true).is_err());
     }
 }

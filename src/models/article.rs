@@ -18,6 +18,9 @@ pub struct Article {
     pub published: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// How customers ask about the article's topic, comma-separated: the bot searches it,
+    /// visitors never see it.
+    pub also_asked: String,
 }
 
 #[derive(Insertable)]
@@ -26,6 +29,7 @@ pub struct NewArticle<'a> {
     pub title: &'a str,
     pub slug: &'a str,
     pub body: &'a str,
+    pub also_asked: &'a str,
     pub published: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -101,6 +105,7 @@ pub struct ArticleUpdate<'a> {
     pub title: &'a str,
     pub slug: &'a str,
     pub body: &'a str,
+    pub also_asked: &'a str,
     pub published: bool,
     pub updated_at: NaiveDateTime,
 }

@@ -30,6 +30,8 @@ pub struct TeamSettings {
     pub widget_origins: String,
     /// A customer starting a new conversation within this many days of a close "came back".
     pub came_back_days: i32,
+    /// How sure the bot must be to answer, from 0 to 1; below it, it declines.
+    pub bot_min_confidence: f32,
 }
 
 #[derive(AsChangeset)]
@@ -43,6 +45,7 @@ pub struct TeamSettingsUpdate {
     pub auto_close_outcome: Outcome,
     pub updated_at: NaiveDateTime,
     pub came_back_days: i32,
+    pub bot_min_confidence: f32,
 }
 
 /// The chat widget's settings, saved with the rest of the settings page.

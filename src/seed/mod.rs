@@ -106,6 +106,7 @@ fn team_and_articles(
                     title: &title,
                     slug: &slug,
                     body: "Steps, details and when to contact us.",
+                    also_asked: "",
                     published: true,
                     created_at: now,
                     updated_at: now,

@@ -21,6 +21,7 @@ pub fn demo_knowledge_base(app: &TestApp) {
                 title: demo.title(),
                 slug: demo.slug,
                 body: demo.body(),
+                also_asked: demo.also_asked(),
                 published: true,
                 created_at: now,
                 updated_at: now,
@@ -373,8 +374,8 @@ async fn a_saved_article_is_answered_from_at_once(backend: Backend) {
     assert!(!third.get_html("/chat").await.contains("bike-rental"));
 }
 
-/// `hearken bot-eval` on the demo: the figures the README reports, and their floor. The target
-/// was hit@1 85% and decline accuracy 90%; the floor is what the bot reaches.
+/// `hearken bot-eval` on the demo: the figures the README reports, and their floor: the
+/// targets, hit@1 85% and decline accuracy 90%, which the bot reaches.
 async fn bot_eval_measures_the_bot_on_the_demo(backend: Backend) {
     let app = spawn_app(backend).await;
     let demo = app.hearken(&["demo"], "");
@@ -401,9 +402,9 @@ async fn bot_eval_measures_the_bot_on_the_demo(backend: Backend) {
         figure(&bot, "hit@3"),
         figure(&bot, "decline accuracy"),
     );
-    assert!(hit1 >= 79.0, "hit@1 {hit1}\n{bot}");
-    assert!(hit3 >= 87.0, "hit@3 {hit3}\n{bot}");
-    assert!(decline >= 88.0, "decline accuracy {decline}\n{bot}");
+    assert!(hit1 >= 85.0, "hit@1 {hit1}\n{bot}");
+    assert!(hit3 >= 92.0, "hit@3 {hit3}\n{bot}");
+    assert!(decline >= 90.0, "decline accuracy {decline}\n{bot}");
     assert!(figure(&baseline, "hit@1") < hit1, "{baseline}");
     // A file that is not an evaluation set is refused with the line that is wrong.
     let dir = std::env::temp_dir().join(format!("hearken-eval-{}", std::process::id()));

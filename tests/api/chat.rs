@@ -29,6 +29,7 @@ fn knowledge_base(app: &TestApp) {
                 title,
                 slug,
                 body,
+                also_asked: "",
                 published: true,
                 created_at: now,
                 updated_at: now,

@@ -31,6 +31,7 @@ fn password_article(app: &TestApp) {
             title: "Reset your password",
             slug: "reset-password",
             body: "Forgot your password? Use the reset link on the sign-in page.",
+            also_asked: "",
             published: true,
             created_at: now,
             updated_at: now,

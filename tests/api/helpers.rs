@@ -342,6 +342,7 @@ impl TestApp {
                 title,
                 slug: &title.to_lowercase().replace(' ', "-"),
                 body: "…",
+                also_asked: "",
                 published: true,
                 created_at: now,
                 updated_at: now,

@@ -163,6 +163,7 @@ async fn settings_saved_on_one_instance_are_what_the_other_shows() {
                 ("widget_greeting", "Hello from the other instance"),
                 ("widget_launcher_text", "Chat with us"),
                 ("widget_origins", ""),
+                ("bot_min_confidence", "0.5"),
             ],
         )
         .await;

@@ -174,8 +174,63 @@ async fn agents_read_but_do_not_write(backend: Backend) {
     assert!(app.get_html("/kb/refunds").await.contains("Five days."));
 }
 
+/// Customers who ask in words the article never uses find it by its "Also asked as" line,
+/// which the editor keeps and visitors never see.
+async fn the_bot_finds_an_article_by_how_customers_ask(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.member_signed_in(&app.visitor, "jonas", Role::Lead)
+        .await;
+    let article = |also_asked: &'static str| {
+        [
+            ("title", "Klarna financing"),
+            ("slug", "klarna-financing"),
+            (
+                "body",
+                "Orders over 200 euros can be spread over 6, 12 or 24 months with Klarna.",
+            ),
+            ("also_asked", also_asked),
+            ("published", "on"),
+        ]
+    };
+    app.submit("/kb/new", "/kb", &article("")).await;
+    let question = "can i pay off a wheelset bit by bit";
+    let before = app.new_visitor();
+    before
+        .submit("/chat", "/chat/messages", &[("body", question)])
+        .await;
+    assert!(!before
+        .get_html("/chat")
+        .await
+        .contains("/help/klarna-financing"));
+
+    app.submit(
+        "/kb/klarna-financing/edit",
+        "/kb/klarna-financing",
+        &article("pay off bit by bit,\n  pay in parts "),
+    )
+    .await;
+
+    let editor = app.get_html("/kb/klarna-financing/edit").await;
+    assert!(editor.contains(">pay off bit by bit, pay in parts</textarea>"));
+    assert!(app.get_html("/kb/klarna-financing").await.contains(
+        "Also asked as (the bot's, not shown to visitors): pay off bit by bit, pay in parts"
+    ));
+    let after = app.new_visitor();
+    after
+        .submit("/chat", "/chat/messages", &[("body", question)])
+        .await;
+    assert!(after
+        .get_html("/chat")
+        .await
+        .contains("href=\"/help/klarna-financing\""));
+    let public = after.get_html("/help/klarna-financing").await;
+    assert!(public.contains("spread over 6, 12 or 24 months"));
+    assert!(!public.contains("bit by bit"));
+}
+
 on_both_backends!(
     a_lead_writes_an_article_the_bot_then_cites,
+    the_bot_finds_an_article_by_how_customers_ask,
     article_mistakes_are_explained_and_kept,
     agents_read_but_do_not_write,
 );

@@ -110,6 +110,7 @@ async fn opposite_outcome_changes_at_once_never_fail(backend: Backend) {
             title: "Refunds",
             slug: "refunds",
             body: "…",
+            also_asked: "",
             published: true,
             created_at: now,
             updated_at: now,

@@ -112,6 +112,7 @@ async fn arrange(backend: Backend) -> Scene {
                 title,
                 slug,
                 body,
+                also_asked: "",
                 published,
                 created_at: now,
                 updated_at: now,

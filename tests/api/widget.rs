@@ -435,6 +435,7 @@ async fn widget_settings_are_checked_kept_and_saved(backend: Backend) {
             "https://shop.example.com\nshop.example.com/cart",
         ),
         ("came_back_days", "3"),
+        ("bot_min_confidence", "0.5"),
     ];
 
     let refused = app.submit("/settings", "/settings", &form).await;

@@ -188,6 +188,7 @@ async fn a_visitor_on_another_website_chats_with_the_bot_and_an_agent(backend: B
             title: "Reset your password",
             slug: "reset-your-password",
             body: "Forgot your password? Use the reset link on the sign-in page; it works for an hour.",
+            also_asked: "",
             published: true,
             created_at: now,
             updated_at: now,

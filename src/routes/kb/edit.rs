@@ -45,6 +45,8 @@ pub struct ArticleForm {
     #[serde(default)]
     pub body: String,
     #[serde(default)]
+    pub also_asked: String,
+    #[serde(default)]
     pub published: Checkbox,
 }
 
@@ -122,6 +124,7 @@ pub async fn edit(
         title: article.title,
         slug: article.slug.clone(),
         body: article.body,
+        also_asked: article.also_asked,
         published: Checkbox(article.published),
     };
     let editor = Editor {
@@ -151,6 +154,7 @@ async fn save(
         &form.title,
         &form.slug,
         &form.body,
+        &form.also_asked,
         form.published.is_checked(),
     ) {
         Ok(input) => input,
@@ -166,6 +170,7 @@ async fn save(
                     title: &input.title,
                     slug: &input.slug,
                     body: &input.body,
+                    also_asked: &input.also_asked,
                     published: input.published,
                     created_at: now,
                     updated_at: now,
@@ -181,6 +186,7 @@ async fn save(
                         title: &input.title,
                         slug: &input.slug,
                         body: &input.body,
+                        also_asked: &input.also_asked,
                         published: input.published,
                         updated_at: now,
                     },

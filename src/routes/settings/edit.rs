@@ -33,6 +33,8 @@ pub struct SettingsForm {
     #[serde(default)]
     came_back_days: String,
     #[serde(default)]
+    bot_min_confidence: String,
+    #[serde(default)]
     widget_colour: String,
     #[serde(default)]
     widget_greeting: String,
@@ -52,6 +54,7 @@ impl SettingsForm {
             auto_close_outcome: settings.auto_close_outcome.as_str().into(),
             time_zone: settings.time_zone.as_str().to_owned(),
             came_back_days: settings.came_back_days.to_string(),
+            bot_min_confidence: settings.bot_min_confidence.to_string(),
             widget_colour: settings.widget_colour.clone(),
             widget_greeting: settings.widget_greeting.clone(),
             widget_launcher_text: settings.widget_launcher_text.clone(),
@@ -96,12 +99,32 @@ impl SettingsForm {
                     .into(),
             );
         }
+        let bot_min_confidence = self
+            .bot_min_confidence
+            .trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|c| (0.0..=1.0).contains(c));
+        if bot_min_confidence.is_none() {
+            errors.push(
+                "The confidence the bot needs to answer is a number from 0 to 1, such as 0.5."
+                    .into(),
+            );
+        }
         let zone = self.time_zone.parse::<chrono_tz::Tz>().ok();
         if zone.is_none() {
             errors.push("Choose a time zone from the list.".into());
         }
         let widget = self.validate_widget(&mut errors);
-        match (wait, hours, outcome, zone, widget, came_back_days) {
+        match (
+            wait,
+            hours,
+            outcome,
+            zone,
+            widget,
+            came_back_days,
+            bot_min_confidence,
+        ) {
             (
                 Some(wait),
                 Some(hours),
@@ -109,6 +132,7 @@ impl SettingsForm {
                 Some(zone),
                 Some(widget),
                 Some(came_back_days),
+                Some(bot_min_confidence),
             ) => Ok(Valid {
                 human_support: self.human_support.is_checked(),
                 wait,
@@ -118,6 +142,7 @@ impl SettingsForm {
                 zone,
                 widget,
                 came_back_days,
+                bot_min_confidence,
             }),
             _ => Err(errors),
         }
@@ -169,6 +194,7 @@ struct Valid {
     zone: chrono_tz::Tz,
     widget: WidgetSettingsUpdate,
     came_back_days: i32,
+    bot_min_confidence: f32,
 }
 
 #[derive(Template)]
@@ -242,6 +268,7 @@ pub async fn submit(
         zone,
         widget,
         came_back_days,
+        bot_min_confidence,
     } = match form.validate() {
         Ok(values) => values,
         Err(errors) => {
@@ -260,6 +287,7 @@ pub async fn submit(
                 auto_close_outcome: outcome,
                 updated_at: crate::models::now(),
                 came_back_days,
+                bot_min_confidence,
             },
             &widget,
         )?;

@@ -1,0 +1,1 @@
+ALTER TABLE team_settings DROP COLUMN bot_min_confidence;
