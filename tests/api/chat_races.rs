@@ -152,7 +152,6 @@ async fn a_take_over_between_the_bots_plan_and_its_answer_keeps_the_bot_quiet(ba
     // The bot works out its answer with no transaction open, as after a visitor's message.
     let bot = Bot {
         knowledge: Arc::default(),
-        min_confidence: hearken::bot::answer::DEFAULT_MIN_CONFIDENCE,
         llm: None,
     };
     let plan = intake::plan(&mut app.db(), &bot, question).unwrap();
