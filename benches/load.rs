@@ -289,7 +289,7 @@ async fn main() {
     };
     println!("arranging {agents} agents and {conversations} waiting conversations ...");
     let ids = Arc::new(arrange(&config, agents, conversations));
-    let checks = hearken::db::connect_pool(&config.database, 1).unwrap();
+    let database = config.database.clone();
     let app = Application::build(config).await.expect("start Hearken");
     let base = format!("http://127.0.0.1:{}", app.port());
     let server = app.handle();
@@ -365,7 +365,9 @@ async fn main() {
         );
     }
 
-    // The checks, on a connection opened now (a restart ends the ones opened before).
+    // The checks, on a pool opened now: a restart ends the connections opened before, and a
+    // pool that has not yet seen one fail hands out its idle connection unchecked.
+    let checks = hearken::db::connect_pool(&database, 1).unwrap();
     let mut conn = checks.get().unwrap();
     let mut failed = Vec::new();
     let errors_500 = tally.by_status.get(&500).copied().unwrap_or(0);
