@@ -65,52 +65,34 @@ impl SettingsForm {
     /// The validated values, or every reason they were refused.
     fn validate(&self) -> Result<Valid, Vec<String>> {
         let mut errors: Vec<String> = Vec::new();
-        let wait = self
-            .wait_time_minutes
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|m| (1..=120).contains(m));
-        if wait.is_none() {
-            errors.push("The wait-time target is a whole number of minutes from 1 to 120.".into());
-        }
-        let hours = self
-            .auto_close_after_hours
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|h| (1..=720).contains(h));
-        if hours.is_none() {
-            errors.push("Automatic closing waits a whole number of hours from 1 to 720.".into());
-        }
+        let wait = number_in(
+            &self.wait_time_minutes,
+            1..=120,
+            "The wait-time target is a whole number of minutes from 1 to 120.",
+            &mut errors,
+        );
+        let hours = number_in(
+            &self.auto_close_after_hours,
+            1..=720,
+            "Automatic closing waits a whole number of hours from 1 to 720.",
+            &mut errors,
+        );
         let outcome = self.auto_close_outcome.parse::<Outcome>().ok();
         if outcome.is_none() {
             errors.push("Choose the outcome of automatic closing: Resolved or Unresolved.".into());
         }
-        let came_back_days = self
-            .came_back_days
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|d| (1..=30).contains(d));
-        if came_back_days.is_none() {
-            errors.push(
-                "\"Came back\" counts new conversations within a whole number of days from 1 to 30."
-                    .into(),
-            );
-        }
-        let bot_min_confidence = self
-            .bot_min_confidence
-            .trim()
-            .parse::<f32>()
-            .ok()
-            .filter(|c| (0.0..=1.0).contains(c));
-        if bot_min_confidence.is_none() {
-            errors.push(
-                "The confidence the bot needs to answer is a number from 0 to 1, such as 0.5."
-                    .into(),
-            );
-        }
+        let came_back_days = number_in(
+            &self.came_back_days,
+            1..=30,
+            "\"Came back\" counts new conversations within a whole number of days from 1 to 30.",
+            &mut errors,
+        );
+        let bot_min_confidence = number_in(
+            &self.bot_min_confidence,
+            0.0..=1.0,
+            "The confidence the bot needs to answer is a number from 0 to 1, such as 0.5.",
+            &mut errors,
+        );
         let zone = self.time_zone.parse::<chrono_tz::Tz>().ok();
         if zone.is_none() {
             errors.push("Choose a time zone from the list.".into());
@@ -298,4 +280,21 @@ pub async fn submit(
     cache.forget();
     WebSession::from_request(&req).set_flash("Settings saved.");
     Ok(see_other("/settings"))
+}
+
+/// `text` as a number within `range`, or `None` with `refusal` added to `errors`.
+fn number_in<T>(
+    text: &str,
+    range: std::ops::RangeInclusive<T>,
+    refusal: &str,
+    errors: &mut Vec<String>,
+) -> Option<T>
+where
+    T: std::str::FromStr + PartialOrd,
+{
+    let number = text.trim().parse::<T>().ok().filter(|n| range.contains(n));
+    if number.is_none() {
+        errors.push(refusal.to_owned());
+    }
+    number
 }
