@@ -28,6 +28,7 @@ fn settings_with<'a>(field: &'a str, value: &'a str) -> Vec<(&'a str, &'a str)> 
         ("auto_close_outcome", "resolved"),
         ("time_zone", "UTC"),
         ("came_back_days", "3"),
+        ("bot_min_confidence", "0.5"),
         ("widget_colour", "#2557d6"),
         ("widget_greeting", "Hello"),
         ("widget_launcher_text", "Chat with us"),

@@ -129,6 +129,7 @@ async fn markup_from_members_and_visitors_is_escaped_everywhere(backend: Backend
                 ("auto_close_outcome", "resolved"),
                 ("time_zone", "UTC"),
                 ("came_back_days", "3"),
+                ("bot_min_confidence", "0.5"),
                 ("widget_colour", "#2557d6"),
                 ("widget_greeting", &payload("Welcome")),
                 ("widget_launcher_text", IMAGE),
