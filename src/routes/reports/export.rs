@@ -61,12 +61,14 @@ fn split_cells(split: &Split) -> [String; 4] {
 }
 
 pub async fn export(
+    req: actix_web::HttpRequest,
     path: web::Path<String>,
     query: web::Query<ReportQuery>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, AppError> {
     let table = path.into_inner();
-    let data = match load(&pool, &query).await? {
+    let settings = crate::routes::team_settings(&req, &pool).await?;
+    let data = match load(&pool, settings, &query).await? {
         Ok(data) => data,
         Err(errors) => return Err(AppError::BadRequest(errors.join(" "))),
     };

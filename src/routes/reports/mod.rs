@@ -10,6 +10,7 @@ pub mod times;
 pub mod voices;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -194,17 +195,11 @@ impl ReportData {
 /// its own, so a lead waits for the slowest third rather than for all of them in a row.
 pub async fn load(
     pool: &Pool,
+    settings: Arc<TeamSettings>,
     query: &ReportQuery,
 ) -> Result<Result<ReportData, Vec<String>>, AppError> {
-    let query = query.clone();
-    let (settings, today, parsed) = db::run(pool, move |conn| {
-        let settings = TeamSettings::get(conn)?;
-        let today = local_day(crate::models::now(), settings.time_zone.tz());
-        let parsed = query.parse(today);
-        Ok((settings, today, parsed))
-    })
-    .await?;
-    let (period, by) = match parsed {
+    let today = local_day(crate::models::now(), settings.time_zone.tz());
+    let (period, by) = match query.parse(today) {
         Ok(parsed) => parsed,
         Err(errors) => return Ok(Err(errors)),
     };

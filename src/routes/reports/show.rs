@@ -349,7 +349,8 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let chrome = Chrome::new(&req, "Reports", Some(&user), Area::Reports);
-    match load(&pool, &query).await? {
+    let settings = crate::routes::team_settings(&req, &pool).await?;
+    match load(&pool, settings, &query).await? {
         Err(errors) => render_with_status(
             StatusCode::BAD_REQUEST,
             &ReportsPage {
