@@ -489,34 +489,31 @@ async fn times_match_a_replayed_history(backend: Backend) {
         let shown: i64 = shown.parse().unwrap();
         shown <= exact && shown as f64 >= exact as f64 * 0.95 - 1.0
     };
-    for (who, times) in &responses {
-        let row = row(who);
-        assert_eq!(row["first responses"], times.len().to_string(), "{who}");
-        for (column, q) in [
-            ("first response median seconds", 0.5),
-            ("first response p90 seconds", 0.9),
-        ] {
-            let exact = nearest_rank(times.clone(), q);
-            assert!(
-                close_to(&row[column], exact),
-                "{who} {column}: {} vs {exact}",
-                row[column]
-            );
-        }
-    }
-    for (who, times) in &resolutions {
-        let row = row(who);
-        assert_eq!(row["resolutions"], times.len().to_string(), "{who}");
-        for (column, q) in [
-            ("resolution median seconds", 0.5),
-            ("resolution p90 seconds", 0.9),
-        ] {
-            let exact = nearest_rank(times.clone(), q);
-            assert!(
-                close_to(&row[column], exact),
-                "{who} {column}: {} vs {exact}",
-                row[column]
-            );
+    for (figures, count, median, p90) in [
+        (
+            &responses,
+            "first responses",
+            "first response median seconds",
+            "first response p90 seconds",
+        ),
+        (
+            &resolutions,
+            "resolutions",
+            "resolution median seconds",
+            "resolution p90 seconds",
+        ),
+    ] {
+        for (who, times) in figures {
+            let row = row(who);
+            assert_eq!(row[count], times.len().to_string(), "{who}");
+            for (column, q) in [(median, 0.5), (p90, 0.9)] {
+                let exact = nearest_rank(times.clone(), q);
+                assert!(
+                    close_to(&row[column], exact),
+                    "{who} {column}: {} vs {exact}",
+                    row[column]
+                );
+            }
         }
     }
     let page = app.get_html("/reports?period=30").await;
