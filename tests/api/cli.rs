@@ -25,7 +25,13 @@ async fn user_add_creates_a_member_who_can_sign_in(backend: Backend) {
         &format!("{PASSWORD}\n"),
     );
 
-    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(
+        added.status.success(),
+        "{:?}, stderr: {}, stdout: {}",
+        added.status,
+        text(&added.stderr),
+        text(&added.stdout)
+    );
     assert!(text(&added.stdout).contains("Added Priya Shah <priya@example.com> as Team lead."));
     let response = app.sign_in("priya@example.com", PASSWORD).await;
     assert_eq!(location(&response), "/");
