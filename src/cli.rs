@@ -7,7 +7,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::config::{Config, SETTINGS_HEADING};
 use crate::domain::{hash_password, Email, Password, PersonName, Role};
 use crate::models::user::{NewUser, User};
-use crate::startup::{prepare_database, Application};
+use crate::startup::{prepare_connection, Application};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -125,7 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo),
         Command::Migrate => {
-            prepare_database(&config)?;
+            crate::startup::migrate(&config.database)?;
             println!("{} is up to date.", config.database.describe());
             Ok(())
         }
@@ -134,8 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             UserCommand::List => list_users(&config),
         },
         Command::RebuildReports => {
-            let pool = prepare_database(&config)?;
-            let mut conn = pool.get()?;
+            let mut conn = prepare_connection(&config)?;
             let zone = crate::models::team_settings::TeamSettings::get(&mut conn)?
                 .time_zone
                 .tz();
@@ -164,8 +163,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     crate::bot::answer::DEFAULT_MIN_CONFIDENCE,
                 )
             } else {
-                let pool = prepare_database(&config)?;
-                let mut conn = pool.get()?;
+                let mut conn = prepare_connection(&config)?;
                 (
                     crate::bot::search::articles_of(crate::models::article::Article::published(
                         &mut conn,
@@ -192,8 +190,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("--days must be at least 1");
             }
             let hash = crate::seed::password_hash()?;
-            let pool = prepare_database(&config)?;
-            let mut conn = pool.get()?;
+            let mut conn = prepare_connection(&config)?;
             let started = std::time::Instant::now();
             let summary = crate::seed::seed(&mut conn, &hash, conversations, days, |done| {
                 if done % 100_000 == 0 || done == conversations {
@@ -242,8 +239,7 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 fn load_demo(config: &Config) -> anyhow::Result<()> {
     // The slow password hash first, holding no pooled connection.
     let hash = crate::demo::password_hash()?;
-    let pool = prepare_database(config)?;
-    let mut conn = pool.get()?;
+    let mut conn = prepare_connection(config)?;
     report_demo(crate::demo::load(&mut conn, &hash)?);
     Ok(())
 }
@@ -283,8 +279,7 @@ fn add_user(config: &Config, email: &str, name: &str, role: Role) -> anyhow::Res
     let password =
         Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
     let hash = hash_password(&password)?;
-    let pool = prepare_database(config)?;
-    let mut conn = pool.get()?;
+    let mut conn = prepare_connection(config)?;
     match User::create(&mut conn, &NewUser::new(&name, &email, &hash, role)) {
         Ok(user) => {
             println!("Added {} <{}> as {}.", user.name, user.email, role.label());
@@ -298,8 +293,7 @@ fn add_user(config: &Config, email: &str, name: &str, role: Role) -> anyhow::Res
 }
 
 fn list_users(config: &Config) -> anyhow::Result<()> {
-    let pool = prepare_database(config)?;
-    let mut conn = pool.get()?;
+    let mut conn = prepare_connection(config)?;
     let users = User::list(&mut conn)?;
     if users.is_empty() {
         println!(
@@ -323,8 +317,7 @@ fn list_users(config: &Config) -> anyhow::Result<()> {
 fn check(config: &Config) -> anyhow::Result<()> {
     use crate::models::conversation::Conversation;
     use crate::models::report_count::ReportCount;
-    let pool = prepare_database(config)?;
-    let mut conn = pool.get()?;
+    let mut conn = prepare_connection(config)?;
     let mut problems = Conversation::audit(&mut conn)?;
     problems.extend(ReportCount::differences_from_rebuild(&mut conn)?);
     problems.extend(crate::models::time_count::TimeCount::differences_from_rebuild(&mut conn)?);

@@ -171,6 +171,14 @@ pub fn prepare_database(config: &Config) -> anyhow::Result<Pool> {
     db::connect_pool(&config.database, config.pool_size)
 }
 
+/// The database migrated, and one connection for a command that needs no more: a pool would
+/// keep opening connections on a thread of its own, which may still be in a TLS handshake
+/// when the command exits.
+pub fn prepare_connection(config: &Config) -> anyhow::Result<db::AnyConnection> {
+    migrate(&config.database)?;
+    db::connect_one(&config.database)
+}
+
 /// The cookie key: derived from HEARKEN_SECRET_KEY, or generated once and kept in the database.
 fn session_key(config: &Config, pool: &Pool) -> anyhow::Result<Key> {
     let secret = match &config.secret_key {
