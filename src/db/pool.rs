@@ -177,11 +177,13 @@ impl ManageConnection for Manager {
                 let mut conn = diesel::PgConnection::establish(url)
                     .map(AnyConnection::Postgresql)
                     .map_err(r2d2::Error::ConnectionError)?;
-                self.watch(&mut conn);
                 if let Some(timeout) = self.statement_timeout {
                     conn.batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))
                         .map_err(r2d2::Error::QueryError)?;
                 }
+                // Watched from here: setting a connection up is not a page's statement (the pool
+                // may open one in the background while a page is being counted).
+                self.watch(&mut conn);
                 Ok(conn)
             }
             DatabaseLocation::Sqlite(path) => {
@@ -189,7 +191,6 @@ impl ManageConnection for Manager {
                 let mut conn = diesel::SqliteConnection::establish(&path)
                     .map(AnyConnection::Sqlite)
                     .map_err(r2d2::Error::ConnectionError)?;
-                self.watch(&mut conn);
                 // WAL lets readers work while one writer commits; the busy timeout makes
                 // concurrent writers wait instead of failing; foreign keys are off by default.
                 conn.batch_execute(
@@ -197,6 +198,7 @@ impl ManageConnection for Manager {
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                self.watch(&mut conn);
                 Ok(conn)
             }
         }
